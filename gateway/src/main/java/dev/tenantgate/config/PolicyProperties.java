@@ -1,0 +1,42 @@
+package dev.tenantgate.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Routes, identity headers and error responses ({@code tenantgate.*}).
+ *
+ * @param routesFile where {@code routes.yml} is, a Spring resource location
+ * @param maxPathLength the longest request path accepted, in characters
+ * @param realm the {@code realm} of the {@code WWW-Authenticate} challenge
+ * @param retryAfter the {@code Retry-After} sent with 503 responses
+ * @param headers the trusted identity headers
+ */
+@Validated
+@ConfigurationProperties("tenantgate")
+public record PolicyProperties(@DefaultValue("file:routes.yml") @NotBlank String routesFile,
+		@DefaultValue("2048") @Min(16) int maxPathLength, @DefaultValue("tenantgate") String realm,
+		@DefaultValue("5s") Duration retryAfter, @DefaultValue @Valid Headers headers) {
+
+	/**
+	 * @param userId header carrying the user id
+	 * @param organizationId header carrying the tenant
+	 * @param orgRole header carrying the member roles (comma-separated)
+	 * @param platformRole header carrying the platform roles (comma-separated)
+	 * @param stripPrefixes header name prefixes that are also removed from client requests
+	 */
+	public record Headers(@DefaultValue("X-User-Id") @NotBlank String userId,
+			@DefaultValue("X-Organization-Id") @NotBlank String organizationId,
+			@DefaultValue("X-Org-Role") @NotBlank String orgRole,
+			@DefaultValue("X-Platform-Role") @NotBlank String platformRole,
+			@DefaultValue("X-Tenantgate-") List<String> stripPrefixes) {
+	}
+
+}

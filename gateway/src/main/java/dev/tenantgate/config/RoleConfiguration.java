@@ -1,0 +1,87 @@
+package dev.tenantgate.config;
+
+import java.util.Map;
+
+import dev.tenantgate.role.RoleResolver;
+import dev.tenantgate.role.db.BetterAuthRepository;
+import dev.tenantgate.role.db.SchemaMismatchException;
+import dev.tenantgate.role.db.SchemaVerifier;
+import dev.tenantgate.role.local.LocalRoleCache;
+import dev.tenantgate.role.redis.RedisKeys;
+import dev.tenantgate.role.redis.RedisRoleStore;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/**
+ * Role resolution beans: the three tiers and the read-only database session.
+ */
+@Configuration(proxyBeanMethods = false)
+class RoleConfiguration {
+
+	private static final Log logger = LogFactory.getLog(RoleConfiguration.class);
+
+	/**
+	 * Every database session is read-only, whatever role the gateway logs in as: a second guard next to the SELECT-only
+	 * database role in {@code config/readonly-role.sql}.
+	 */
+	@Bean
+	ConnectionFactoryOptionsBuilderCustomizer readOnlySessions() {
+		return (builder) -> builder.option(PostgresqlConnectionFactoryProvider.OPTIONS,
+				Map.of("default_transaction_read_only", "on"));
+	}
+
+	@Bean
+	LocalRoleCache localRoleCache(RoleProperties properties) {
+		RoleProperties.Local local = properties.local();
+		return new LocalRoleCache(local.maximumSize(), local.ttl(), local.negativeTtl());
+	}
+
+	@Bean
+	RedisRoleStore redisRoleStore(ReactiveStringRedisTemplate redis, RoleProperties properties) {
+		RoleProperties.Redis settings = properties.redis();
+		return new RedisRoleStore(redis, new RedisKeys(settings.membershipPrefix(), settings.userPrefix()),
+				settings.ttl(), settings.negativeTtl());
+	}
+
+	@Bean
+	BetterAuthRepository betterAuthRepository(DatabaseClient database, SchemaProperties schema) {
+		return new BetterAuthRepository(database, schema.mapping());
+	}
+
+	@Bean
+	RoleResolver roleResolver(LocalRoleCache local, RedisRoleStore redis, BetterAuthRepository database,
+			RoleProperties properties) {
+		return new RoleResolver(local, redis, database, properties.redis().timeout(), properties.database().timeout());
+	}
+
+	/**
+	 * Checks the schema once the context is up. A schema that does not match stops the gateway; an unreachable
+	 * database does not (requests fail closed with 503 until it is back).
+	 */
+	@Bean
+	ApplicationRunner schemaCheck(DatabaseClient database, SchemaProperties schema) {
+		return (args) -> {
+			if (!schema.verifyOnStartup()) {
+				return;
+			}
+			SchemaVerifier verifier = new SchemaVerifier(database, schema.mapping(), schema.expectedIndexes());
+			try {
+				verifier.verify(schema.verifyTimeout());
+			}
+			catch (SchemaMismatchException ex) {
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not check the Better Auth schema, the database is unreachable: " + ex.getMessage());
+			}
+		};
+	}
+
+}

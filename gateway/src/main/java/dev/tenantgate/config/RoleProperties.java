@@ -1,0 +1,52 @@
+package dev.tenantgate.config;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The role lookup tiers ({@code tenantgate.roles.*}): in-process cache → Redis → PostgreSQL.
+ *
+ * @param local the in-process tier
+ * @param redis the shared tier
+ * @param database the authoritative tier
+ * @param requireOrganizationClaim whether a token without the organization claim is refused on tenant routes
+ * ({@code tenant_mismatch}); when {@code false} (default) such a token is checked against the membership table
+ */
+@Validated
+@ConfigurationProperties("tenantgate.roles")
+public record RoleProperties(@DefaultValue @Valid Local local, @DefaultValue @Valid Redis redis,
+		@DefaultValue @Valid Database database, @DefaultValue("false") boolean requireOrganizationClaim) {
+
+	/**
+	 * @param maximumSize the most entries kept per kind (memberships, users)
+	 * @param ttl how long a membership or user is kept
+	 * @param negativeTtl how long "not a member" is kept
+	 */
+	public record Local(@DefaultValue("100000") @Min(0) long maximumSize, @DefaultValue("10s") Duration ttl,
+			@DefaultValue("5s") Duration negativeTtl) {
+	}
+
+	/**
+	 * @param membershipPrefix member-role keys are {@code <prefix><userId>:<orgId>}
+	 * @param userPrefix platform-user keys are {@code <prefix><userId>}
+	 * @param ttl how long a membership or user is kept
+	 * @param negativeTtl how long "not a member" is kept
+	 * @param timeout the time limit of one Redis call; past it the lookup goes to PostgreSQL
+	 */
+	public record Redis(@DefaultValue("perm:") String membershipPrefix, @DefaultValue("perm-user:") String userPrefix,
+			@DefaultValue("5m") Duration ttl, @DefaultValue("30s") Duration negativeTtl,
+			@DefaultValue("250ms") Duration timeout) {
+	}
+
+	/**
+	 * @param timeout the time limit of one PostgreSQL lookup; past it the request fails closed with 503
+	 */
+	public record Database(@DefaultValue("2s") Duration timeout) {
+	}
+
+}

@@ -1,0 +1,51 @@
+package dev.tenantgate.config;
+
+import java.time.Clock;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.tenantgate.token.BearerTokenExtractor;
+import dev.tenantgate.token.ClaimPath;
+import dev.tenantgate.token.JwksKeySource;
+import dev.tenantgate.token.JwtVerifier;
+import dev.tenantgate.token.VerifiedTokenCache;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Token validation beans.
+ */
+@Configuration(proxyBeanMethods = false)
+class TokenConfiguration {
+
+	@Bean
+	BearerTokenExtractor bearerTokenExtractor(TokenProperties properties) {
+		return new BearerTokenExtractor(properties.maxLength());
+	}
+
+	@Bean
+	JwksKeySource jwksKeySource(TokenProperties properties, WebClient.Builder webClient, Clock clock) {
+		TokenProperties.Jwks jwks = properties.jwks();
+		JwksKeySource source = new JwksKeySource(webClient.build(), properties.jwksUri(), jwks.timeout(),
+				jwks.refreshInterval(), jwks.minRefetchInterval(), clock);
+		source.prefetch();
+		return source;
+	}
+
+	@Bean
+	JwtVerifier jwtVerifier(TokenProperties properties, JwksKeySource keys, Clock clock) {
+		Set<JWSAlgorithm> algorithms = properties.algorithms()
+			.stream()
+			.map(JWSAlgorithm::parse)
+			.collect(Collectors.toUnmodifiableSet());
+		TokenProperties.Claims claims = properties.claims();
+		JwtVerifier.TokenClaims tokenClaims = new JwtVerifier.TokenClaims(ClaimPath.of(claims.organizationId()),
+				ClaimPath.of(claims.orgRole()), ClaimPath.of(claims.platformRole()));
+		VerifiedTokenCache cache = new VerifiedTokenCache(properties.cacheSize(), properties.cacheMaxAge(), clock);
+		return new JwtVerifier(keys, cache, algorithms, properties.issuer(), properties.audiences(),
+				properties.clockSkew(), tokenClaims, clock);
+	}
+
+}

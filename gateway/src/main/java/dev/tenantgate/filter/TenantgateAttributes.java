@@ -1,0 +1,24 @@
+package dev.tenantgate.filter;
+
+/**
+ * Exchange attribute and route metadata keys, qualified the way Spring Cloud Gateway qualifies its own.
+ */
+public final class TenantgateAttributes {
+
+	/** The {@link dev.tenantgate.path.NormalizedPath} of the request, set by {@link RequestFirewallWebFilter}. */
+	public static final String NORMALIZED_PATH_ATTR = qualify("normalizedPath");
+
+	/** The authorized {@link dev.tenantgate.policy.Identity}, set before the request is proxied. */
+	public static final String IDENTITY_ATTR = qualify("identity");
+
+	/** Route metadata key holding the route's {@link dev.tenantgate.policy.RoutePolicy}. */
+	public static final String POLICY_METADATA = qualify("policy");
+
+	private TenantgateAttributes() {
+	}
+
+	private static String qualify(String name) {
+		return TenantgateAttributes.class.getName() + "." + name;
+	}
+
+}

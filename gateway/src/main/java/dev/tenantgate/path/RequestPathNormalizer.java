@@ -1,0 +1,135 @@
+package dev.tenantgate.path;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a raw request path into a {@link NormalizedPath}, or refuses it.
+ * <p>
+ * Normalization removes empty segments ({@code //}), matrix parameters ({@code ;jsessionid=...}) and dot segments
+ * ({@code .}, {@code ..}, also when percent-encoded), and decodes percent-encoding once. Inputs whose meaning
+ * depends on who decodes them are refused rather than guessed at: an encoded slash or backslash ({@code %2F},
+ * {@code %5C}), an encoded percent ({@code %25}, i.e. double encoding), control characters, invalid UTF-8, and
+ * {@code ..} above the root. The normalized path is what the downstream receives, so the gateway and the service
+ * behind it always agree on which tenant and which route a request is for.
+ */
+public final class RequestPathNormalizer {
+
+	private final int maxLength;
+
+	public RequestPathNormalizer(int maxLength) {
+		if (maxLength < 1) {
+			throw new IllegalArgumentException("maxLength must be positive, but was " + maxLength);
+		}
+		this.maxLength = maxLength;
+	}
+
+	/**
+	 * Normalizes {@code rawPath}, the still-encoded path of the request line without its query.
+	 * @throws InvalidPathException when the path is refused
+	 */
+	public NormalizedPath normalize(String rawPath) {
+		if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
+			throw new InvalidPathException("The path must start with '/'.");
+		}
+		if (rawPath.length() > this.maxLength) {
+			throw new InvalidPathException("The path is too long.");
+		}
+		List<String> segments = new ArrayList<>();
+		int start = 1;
+		while (start <= rawPath.length()) {
+			int end = rawPath.indexOf('/', start);
+			if (end < 0) {
+				end = rawPath.length();
+			}
+			addSegment(segments, rawPath.substring(start, end));
+			start = end + 1;
+		}
+		return new NormalizedPath(segments);
+	}
+
+	private static void addSegment(List<String> segments, String rawSegment) {
+		int semicolon = rawSegment.indexOf(';');
+		String withoutParameters = (semicolon >= 0) ? rawSegment.substring(0, semicolon) : rawSegment;
+		String segment = decode(withoutParameters);
+		if (segment.isEmpty() || segment.equals(".")) {
+			return;
+		}
+		if (segment.equals("..")) {
+			if (segments.isEmpty()) {
+				throw new InvalidPathException("The path climbs above the root.");
+			}
+			segments.remove(segments.size() - 1);
+			return;
+		}
+		segments.add(segment);
+	}
+
+	private static String decode(String raw) {
+		boolean encoded = false;
+		for (int i = 0; i < raw.length(); i++) {
+			char c = raw.charAt(i);
+			if (c == '%') {
+				encoded = true;
+			}
+			else if (c < 0x21 || c == 0x7F || c == '\\') {
+				throw new InvalidPathException("The path contains a forbidden character.");
+			}
+		}
+		if (!encoded) {
+			return raw;
+		}
+		ByteBuffer bytes = ByteBuffer.allocate(raw.length());
+		for (int i = 0; i < raw.length(); i++) {
+			char c = raw.charAt(i);
+			if (c != '%') {
+				if (c > 0x7F) {
+					bytes.put(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+				}
+				else {
+					bytes.put((byte) c);
+				}
+				continue;
+			}
+			if (i + 2 >= raw.length()) {
+				throw new InvalidPathException("The path has a truncated percent-encoding.");
+			}
+			int value = (hex(raw.charAt(i + 1)) << 4) | hex(raw.charAt(i + 2));
+			if (value < 0x21 || value == 0x7F || value == '/' || value == '\\' || value == '%' || value == ';') {
+				throw new InvalidPathException("The path contains an encoded character that is not allowed.");
+			}
+			bytes.put((byte) value);
+			i += 2;
+		}
+		bytes.flip();
+		return utf8(bytes);
+	}
+
+	private static int hex(char c) {
+		int digit = Character.digit(c, 16);
+		if (digit < 0) {
+			throw new InvalidPathException("The path has an invalid percent-encoding.");
+		}
+		return digit;
+	}
+
+	private static String utf8(ByteBuffer bytes) {
+		CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+			.onMalformedInput(CodingErrorAction.REPORT)
+			.onUnmappableCharacter(CodingErrorAction.REPORT);
+		try {
+			CharBuffer chars = decoder.decode(bytes);
+			return chars.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new InvalidPathException("The path is not valid UTF-8.");
+		}
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.tenantgate.policy;
+
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Set;
+
+import dev.tenantgate.problem.AccessDeniedException;
+import dev.tenantgate.problem.FailureCode;
+import dev.tenantgate.role.Identifiers;
+import dev.tenantgate.role.Membership;
+import dev.tenantgate.role.MembershipKey;
+import dev.tenantgate.role.PlatformUser;
+import dev.tenantgate.role.RoleResolver;
+import dev.tenantgate.role.Roles;
+import dev.tenantgate.token.VerifiedToken;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Decides whether a verified token may make a request on a route, in this order:
+ * <ol>
+ * <li>the user must exist and not be banned ({@code user_banned});</li>
+ * <li>on a tenant route, the path's tenant must be the token's organization ({@code tenant_mismatch}), unless the
+ * route lets the user's platform role cross tenants;</li>
+ * <li>a platform role named by the rule grants access outright;</li>
+ * <li>otherwise the member roles in the tenant must satisfy the rule ({@code not_a_member},
+ * {@code role_insufficient}).</li>
+ * </ol>
+ * Roles are looked up only when the rule needs them: the token's claims first, then the role tiers.
+ */
+public final class RequestAuthorizer {
+
+	private final RoleResolver roles;
+
+	private final boolean requireOrganizationClaim;
+
+	private final Clock clock;
+
+	public RequestAuthorizer(RoleResolver roles, boolean requireOrganizationClaim, Clock clock) {
+		this.roles = roles;
+		this.requireOrganizationClaim = requireOrganizationClaim;
+		this.clock = clock;
+	}
+
+	public Mono<Identity> authorize(VerifiedToken token, RouteMatch match, MethodRule rule) {
+		if (!Identifiers.isValid(token.subject())) {
+			return Mono.error(new AccessDeniedException(FailureCode.TOKEN_INVALID, "The token's subject is not a valid user id."));
+		}
+		String tenant = match.tenant();
+		if (tenant != null && !Identifiers.isValid(tenant)) {
+			return Mono.error(new AccessDeniedException(FailureCode.PATH_INVALID, "The organization id in the path is not valid."));
+		}
+		return this.roles.user(token.subject()).flatMap((user) -> decide(token, match.route(), tenant, rule, user));
+	}
+
+	private Mono<Identity> decide(VerifiedToken token, RoutePolicy route, @Nullable String tenant, MethodRule rule,
+			PlatformUser user) {
+		if (user.isLockedOut(this.clock.instant())) {
+			return Mono.error(new AccessDeniedException(FailureCode.USER_BANNED));
+		}
+		Set<String> platformRoles = (token.platformRole() != null) ? Roles.parse(token.platformRole()) : user.roles();
+		if (tenant == null) {
+			if (rule.access() == MethodRule.Access.AUTHENTICATED || intersects(rule.platformRoles(), platformRoles)) {
+				return Mono.just(new Identity(token.subject(), null, Set.of(), platformRoles));
+			}
+			return Mono.error(new AccessDeniedException(FailureCode.ROLE_INSUFFICIENT));
+		}
+		boolean crossTenant = intersects(route.crossTenantRoles(), platformRoles);
+		String claimedTenant = token.organizationId();
+		boolean sameTenant = tenant.equals(claimedTenant);
+		if (!sameTenant && !crossTenant && (claimedTenant != null || this.requireOrganizationClaim)) {
+			return Mono.error(new AccessDeniedException(FailureCode.TENANT_MISMATCH));
+		}
+		if (crossTenant || intersects(rule.platformRoles(), platformRoles)) {
+			return Mono.just(new Identity(token.subject(), tenant, Set.of(), platformRoles));
+		}
+		if (!rule.usesMemberRoles()) {
+			return Mono.error(new AccessDeniedException(FailureCode.ROLE_INSUFFICIENT));
+		}
+		return membership(token, tenant, sameTenant).flatMap((membership) -> {
+			if (!membership.isMember()) {
+				return Mono.error(new AccessDeniedException(FailureCode.NOT_A_MEMBER));
+			}
+			if (!grants(rule, route.hierarchy(), membership.roles())) {
+				return Mono.error(new AccessDeniedException(FailureCode.ROLE_INSUFFICIENT));
+			}
+			return Mono.just(new Identity(token.subject(), tenant, membership.roles(), platformRoles));
+		});
+	}
+
+	private Mono<Membership> membership(VerifiedToken token, String tenant, boolean sameTenant) {
+		if (sameTenant && token.orgRole() != null) {
+			Membership claimed = Membership.of(token.orgRole());
+			if (claimed.isMember()) {
+				return Mono.just(claimed);
+			}
+		}
+		return this.roles.membership(new MembershipKey(token.subject(), tenant));
+	}
+
+	private static boolean grants(MethodRule rule, RoleHierarchy hierarchy, Set<String> memberRoles) {
+		if (rule.access() == MethodRule.Access.MEMBER) {
+			return true;
+		}
+		if (rule.minimumRole() != null) {
+			return hierarchy.satisfies(memberRoles, rule.minimumRole());
+		}
+		return intersects(rule.memberRoles(), memberRoles);
+	}
+
+	private static boolean intersects(Set<String> a, Set<String> b) {
+		return !a.isEmpty() && !b.isEmpty() && !Collections.disjoint(a, b);
+	}
+
+}

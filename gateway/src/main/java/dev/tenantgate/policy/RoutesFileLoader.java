@@ -1,0 +1,305 @@
+package dev.tenantgate.policy;
+
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.tenantgate.path.PathTemplate;
+import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads {@code routes.yml} into a {@link RoutesFile}, refusing anything it does not understand: an unknown key could
+ * be a typo that silently loosens a rule, so it is an error with its line number, never ignored.
+ *
+ * <pre>
+ * hierarchy: [owner, admin, staff, viewer]   # optional, the default
+ * cross-tenant-roles: [admin, superadmin]    # optional, the default
+ * routes:
+ *   - id: orders
+ *     uri: http://orders:8080
+ *     path: /api/orgs/{orgId}/orders/**
+ *     tenant: orgId                         # optional: orgId is used when the path has it
+ *     cross-tenant: true                    # optional: platform admins may call it for any tenant
+ *     rules:
+ *       GET: { min-role: viewer }
+ *       POST: { roles: [owner, admin, staff] }
+ *       DELETE: { min-role: admin, platform-roles: [superadmin] }
+ *   - id: status
+ *     uri: http://status:8080
+ *     path: /api/status
+ *     rules:
+ *       GET: { public: true }
+ * </pre>
+ */
+public final class RoutesFileLoader {
+
+	private static final Set<String> TOP_KEYS = Set.of("hierarchy", "cross-tenant-roles", "routes");
+
+	private static final Set<String> ROUTE_KEYS = Set.of("id", "uri", "path", "tenant", "cross-tenant", "hierarchy",
+			"rules");
+
+	private static final Set<String> RULE_KEYS = Set.of("public", "authenticated", "roles", "min-role",
+			"platform-roles");
+
+	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
+			RoutePolicy.ANY_METHOD);
+
+	private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+	private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
+
+	private static final String DEFAULT_TENANT_VARIABLE = "orgId";
+
+	private final String source;
+
+	private RoutesFileLoader(String source) {
+		this.source = source;
+	}
+
+	/**
+	 * Parses {@code content}.
+	 * @param source the file name used in error messages
+	 * @throws RoutesFileException naming the line and the reason
+	 */
+	public static RoutesFile parse(String content, String source) {
+		return new RoutesFileLoader(source).load(new StringReader(content));
+	}
+
+	private RoutesFile load(Reader reader) {
+		Node root;
+		try {
+			LoaderOptions options = new LoaderOptions();
+			options.setAllowDuplicateKeys(false);
+			options.setMaxAliasesForCollections(10);
+			root = new Yaml(options).compose(reader);
+		}
+		catch (MarkedYAMLException ex) {
+			int line = (ex.getProblemMark() != null) ? ex.getProblemMark().getLine() + 1 : 1;
+			throw new RoutesFileException(this.source, line, "not valid YAML: " + ex.getProblem());
+		}
+		catch (RuntimeException ex) {
+			throw new RoutesFileException(this.source, 1, "not valid YAML: " + ex.getMessage());
+		}
+		if (root == null) {
+			throw new RoutesFileException(this.source, 1, "the file is empty: at least one route is required");
+		}
+		Map<String, Node> top = mapping(root, "the top level", TOP_KEYS);
+		List<String> hierarchyRoles = roles(top.get("hierarchy"), RoleHierarchy.DEFAULT);
+		RoleHierarchy hierarchy = hierarchy(top.get("hierarchy"), hierarchyRoles);
+		Set<String> crossTenantRoles = new LinkedHashSet<>(roles(top.get("cross-tenant-roles"), List.of("admin", "superadmin")));
+		Node routesNode = top.get("routes");
+		if (!(routesNode instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+			throw error(routesNode != null ? routesNode : root, "'routes' must be a non-empty list of routes");
+		}
+		List<RoutePolicy> routes = new ArrayList<>();
+		Set<String> ids = new HashSet<>();
+		for (Node routeNode : sequence.getValue()) {
+			RoutePolicy route = route(routeNode, hierarchy, crossTenantRoles);
+			if (!ids.add(route.id())) {
+				throw error(routeNode, "route id '" + route.id() + "' is used twice");
+			}
+			routes.add(route);
+		}
+		return new RoutesFile(routes);
+	}
+
+	private RoutePolicy route(Node node, RoleHierarchy defaultHierarchy, Set<String> crossTenantRoles) {
+		Map<String, Node> fields = mapping(node, "a route", ROUTE_KEYS);
+		String id = requiredScalar(fields, "id", node);
+		if (!ID.matcher(id).matches()) {
+			throw error(fields.get("id"), "route id '" + id + "' must match " + ID.pattern());
+		}
+		String where = "route '" + id + "': ";
+		URI uri = uri(fields.get("uri"), requiredScalar(fields, "uri", node), where);
+		PathTemplate path;
+		try {
+			path = PathTemplate.compile(requiredScalar(fields, "path", node));
+		}
+		catch (IllegalArgumentException ex) {
+			throw error(fields.get("path"), where + ex.getMessage());
+		}
+		String tenant = tenantVariable(fields, path, where);
+		boolean crossTenant = bool(fields.get("cross-tenant"), where + "cross-tenant");
+		if (crossTenant && tenant == null) {
+			throw error(fields.get("cross-tenant"), where + "cross-tenant needs a tenant variable in the path");
+		}
+		RoleHierarchy hierarchy = fields.containsKey("hierarchy")
+				? hierarchy(fields.get("hierarchy"), roles(fields.get("hierarchy"), List.of())) : defaultHierarchy;
+		Node rulesNode = fields.get("rules");
+		if (rulesNode == null) {
+			throw error(node, where + "'rules' is required: nothing is open by default");
+		}
+		Map<String, Node> ruleNodes = mapping(rulesNode, where + "rules", METHODS);
+		if (ruleNodes.isEmpty()) {
+			throw error(rulesNode, where + "'rules' must name at least one method");
+		}
+		Map<String, MethodRule> rules = new LinkedHashMap<>();
+		for (Map.Entry<String, Node> entry : ruleNodes.entrySet()) {
+			rules.put(entry.getKey(), rule(entry.getValue(), tenant != null, hierarchy, where + entry.getKey() + ": "));
+		}
+		return new RoutePolicy(id, uri, path, tenant, crossTenant ? crossTenantRoles : Set.of(), hierarchy, rules,
+				line(node));
+	}
+
+	private MethodRule rule(Node node, boolean tenantRoute, RoleHierarchy hierarchy, String where) {
+		Map<String, Node> fields = mapping(node, where.strip(), RULE_KEYS);
+		boolean isPublic = bool(fields.get("public"), where + "public");
+		boolean authenticated = bool(fields.get("authenticated"), where + "authenticated");
+		Set<String> roles = new LinkedHashSet<>(roles(fields.get("roles"), List.of()));
+		Set<String> platformRoles = new LinkedHashSet<>(roles(fields.get("platform-roles"), List.of()));
+		String minimum = optionalScalar(fields.get("min-role"), where + "min-role");
+		boolean hasRoles = !roles.isEmpty() || minimum != null || !platformRoles.isEmpty();
+		if ((isPublic ? 1 : 0) + (authenticated ? 1 : 0) + (hasRoles ? 1 : 0) != 1) {
+			throw error(node, where + "give exactly one of 'public: true', 'authenticated: true', or roles "
+					+ "('roles' or 'min-role', and/or 'platform-roles')");
+		}
+		if (fields.containsKey("roles") && roles.isEmpty()) {
+			throw error(fields.get("roles"), where + "'roles' must not be empty");
+		}
+		if (fields.containsKey("platform-roles") && platformRoles.isEmpty()) {
+			throw error(fields.get("platform-roles"), where + "'platform-roles' must not be empty");
+		}
+		if (!roles.isEmpty() && minimum != null) {
+			throw error(node, where + "give 'roles' or 'min-role', not both");
+		}
+		if (minimum != null && !hierarchy.contains(minimum)) {
+			throw error(fields.get("min-role"), where + "min-role '" + minimum + "' is not in the hierarchy " + hierarchy);
+		}
+		if (!tenantRoute && (!roles.isEmpty() || minimum != null)) {
+			throw error(node, where + "member roles need a tenant variable in the path; use 'platform-roles' or "
+					+ "'authenticated: true' on routes that are not tenant-scoped");
+		}
+		if (isPublic) {
+			return new MethodRule(MethodRule.Access.PUBLIC, Set.of(), null, Set.of());
+		}
+		if (authenticated) {
+			MethodRule.Access access = tenantRoute ? MethodRule.Access.MEMBER : MethodRule.Access.AUTHENTICATED;
+			return new MethodRule(access, Set.of(), null, Set.of());
+		}
+		return new MethodRule(MethodRule.Access.ROLES, roles, minimum, platformRoles);
+	}
+
+	private @Nullable String tenantVariable(Map<String, Node> fields, PathTemplate path, String where) {
+		Node tenantNode = fields.get("tenant");
+		if (tenantNode == null) {
+			return path.variableNames().contains(DEFAULT_TENANT_VARIABLE) ? DEFAULT_TENANT_VARIABLE : null;
+		}
+		String tenant = optionalScalar(tenantNode, where + "tenant");
+		if (tenant == null || !path.variableNames().contains(tenant)) {
+			throw error(tenantNode, where + "tenant '" + tenant + "' is not a variable of path " + path);
+		}
+		return tenant;
+	}
+
+	private URI uri(Node node, String value, String where) {
+		try {
+			URI uri = new URI(value);
+			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+				throw error(node, where + "uri must be an absolute http or https URI, but was '" + value + "'");
+			}
+			return uri;
+		}
+		catch (URISyntaxException ex) {
+			throw error(node, where + "uri is not a valid URI: '" + value + "'");
+		}
+	}
+
+	private RoleHierarchy hierarchy(@Nullable Node node, List<String> roles) {
+		try {
+			return new RoleHierarchy(roles);
+		}
+		catch (IllegalArgumentException ex) {
+			throw error(node, "hierarchy: " + ex.getMessage());
+		}
+	}
+
+	private List<String> roles(@Nullable Node node, List<String> fallback) {
+		if (node == null) {
+			return fallback;
+		}
+		if (!(node instanceof SequenceNode sequence)) {
+			throw error(node, "expected a list of roles, e.g. [owner, admin]");
+		}
+		List<String> roles = new ArrayList<>();
+		for (Node item : sequence.getValue()) {
+			String role = (item instanceof ScalarNode scalar) ? scalar.getValue() : null;
+			if (role == null || !ROLE.matcher(role).matches()) {
+				throw error(item, "'" + role + "' is not a valid role name");
+			}
+			roles.add(role);
+		}
+		return roles;
+	}
+
+	private Map<String, Node> mapping(Node node, String what, Set<String> allowedKeys) {
+		if (!(node instanceof MappingNode mapping)) {
+			throw error(node, what + " must be a mapping");
+		}
+		Map<String, Node> fields = new LinkedHashMap<>();
+		for (NodeTuple tuple : mapping.getValue()) {
+			Node keyNode = tuple.getKeyNode();
+			String key = (keyNode instanceof ScalarNode scalar) ? scalar.getValue() : null;
+			if (key == null || !allowedKeys.contains(key)) {
+				throw error(keyNode, "unknown key '" + key + "' in " + what + "; expected one of "
+						+ allowedKeys.stream().sorted().toList());
+			}
+			fields.put(key, tuple.getValueNode());
+		}
+		return fields;
+	}
+
+	private String requiredScalar(Map<String, Node> fields, String key, Node parent) {
+		String value = optionalScalar(fields.get(key), key);
+		if (value == null || value.isBlank()) {
+			throw error(fields.getOrDefault(key, parent), "'" + key + "' is required");
+		}
+		return value;
+	}
+
+	private @Nullable String optionalScalar(@Nullable Node node, String what) {
+		if (node == null) {
+			return null;
+		}
+		if (!(node instanceof ScalarNode scalar)) {
+			throw error(node, what + " must be a single value");
+		}
+		return scalar.getValue();
+	}
+
+	private boolean bool(@Nullable Node node, String what) {
+		String value = optionalScalar(node, what);
+		if (value == null || value.equals("false")) {
+			return false;
+		}
+		if (value.equals("true")) {
+			return true;
+		}
+		throw error(node, what + " must be true or false, but was '" + value + "'");
+	}
+
+	private RoutesFileException error(@Nullable Node node, String reason) {
+		return new RoutesFileException(this.source, (node != null) ? line(node) : 1, reason);
+	}
+
+	private static int line(Node node) {
+		return node.getStartMark().getLine() + 1;
+	}
+
+}

@@ -1,0 +1,36 @@
+package dev.tenantgate.problem;
+
+/**
+ * The one JSON primitive the problem writer needs: a string literal with every control and quote character escaped.
+ */
+final class Json {
+
+	private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+	private Json() {
+	}
+
+	static String quote(String value) {
+		StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			switch (c) {
+				case '"' -> out.append("\\\"");
+				case '\\' -> out.append("\\\\");
+				case '\n' -> out.append("\\n");
+				case '\r' -> out.append("\\r");
+				case '\t' -> out.append("\\t");
+				default -> {
+					if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+						out.append("\\u00").append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+					}
+					else {
+						out.append(c);
+					}
+				}
+			}
+		}
+		return out.append('"').toString();
+	}
+
+}

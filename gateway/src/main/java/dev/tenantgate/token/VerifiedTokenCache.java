@@ -1,0 +1,71 @@
+package dev.tenantgate.token;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Tokens that passed signature and claim checks, so a client that sends the same token again is not verified again
+ * (an Ed25519 verification costs 100–200 µs). Keyed by the SHA-256 of the token, not the token itself, which keeps
+ * memory small and the token out of heap dumps. An entry never outlives the token's {@code exp}.
+ */
+public final class VerifiedTokenCache {
+
+	private final Cache<ByteBuffer, VerifiedToken> cache;
+
+	private final Clock clock;
+
+	public VerifiedTokenCache(long maximumSize, Duration maximumAge, Clock clock) {
+		this.clock = clock;
+		this.cache = Caffeine.newBuilder()
+			.maximumSize(maximumSize)
+			.expireAfter(Expiry.<ByteBuffer, VerifiedToken>creating((key, token) -> untilExpiry(token, maximumAge)))
+			.build();
+	}
+
+	public @Nullable VerifiedToken get(String token) {
+		VerifiedToken verified = this.cache.getIfPresent(digest(token));
+		if (verified == null || !this.clock.instant().isBefore(verified.expiresAt())) {
+			return null;
+		}
+		return verified;
+	}
+
+	public void put(String token, VerifiedToken verified) {
+		this.cache.put(digest(token), verified);
+	}
+
+	public long size() {
+		this.cache.cleanUp();
+		return this.cache.estimatedSize();
+	}
+
+	private Duration untilExpiry(VerifiedToken token, Duration maximumAge) {
+		Duration remaining = Duration.between(this.clock.instant(), token.expiresAt());
+		if (remaining.isNegative()) {
+			return Duration.ZERO;
+		}
+		return (remaining.compareTo(maximumAge) < 0) ? remaining : maximumAge;
+	}
+
+	private static ByteBuffer digest(String token) {
+		try {
+			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+			return ByteBuffer.wrap(sha256.digest(token.getBytes(StandardCharsets.US_ASCII)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required by every Java platform", ex);
+		}
+	}
+
+
+}
