@@ -85,7 +85,8 @@ public final class RequestPathNormalizer {
 		if (!encoded) {
 			return raw;
 		}
-		ByteBuffer bytes = ByteBuffer.allocate(raw.length());
+		// A char other than '%' may take up to 3 bytes in UTF-8 (a raw non-ASCII char): size for the worst case.
+		ByteBuffer bytes = ByteBuffer.allocate(raw.length() * 3);
 		for (int i = 0; i < raw.length(); i++) {
 			char c = raw.charAt(i);
 			if (c != '%') {

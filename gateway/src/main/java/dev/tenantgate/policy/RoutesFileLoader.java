@@ -260,7 +260,10 @@ public final class RoutesFileLoader {
 				throw error(keyNode, "unknown key '" + key + "' in " + what + "; expected one of "
 						+ allowedKeys.stream().sorted().toList());
 			}
-			fields.put(key, tuple.getValueNode());
+			// SnakeYAML's allowDuplicateKeys only applies when constructing objects, not to compose(): check here.
+			if (fields.put(key, tuple.getValueNode()) != null) {
+				throw error(keyNode, "duplicate key '" + key + "' in " + what);
+			}
 		}
 		return fields;
 	}
