@@ -2,6 +2,7 @@ package dev.tenantgate.policy;
 
 import java.util.Set;
 
+import dev.tenantgate.role.Roles;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,8 +17,8 @@ public record Identity(String userId, @Nullable String organizationId, Set<Strin
 		Set<String> platformRoles) {
 
 	public Identity {
-		orgRoles = Set.copyOf(orgRoles);
-		platformRoles = Set.copyOf(platformRoles);
+		orgRoles = Roles.copyOf(orgRoles);
+		platformRoles = Roles.copyOf(platformRoles);
 	}
 
 }

@@ -13,7 +13,7 @@ public record Membership(Set<String> roles) {
 	public static final Membership NONE = new Membership(Set.of());
 
 	public Membership {
-		roles = Set.copyOf(roles);
+		roles = Roles.copyOf(roles);
 	}
 
 	public static Membership of(String roles) {

@@ -19,7 +19,7 @@ public record PlatformUser(boolean exists, Set<String> roles, boolean banned, @N
 	public static final PlatformUser UNKNOWN = new PlatformUser(false, Set.of(), false, null);
 
 	public PlatformUser {
-		roles = Set.copyOf(roles);
+		roles = Roles.copyOf(roles);
 	}
 
 	/** Whether the user may not use the platform at {@code now}: unknown, or banned with no expiry or a future one. */

@@ -33,6 +33,14 @@ public final class Roles {
 		return Collections.unmodifiableSet(roles);
 	}
 
+	/** An unmodifiable copy of {@code roles} that keeps their order (so headers are stable). */
+	public static Set<String> copyOf(Set<String> roles) {
+		if (roles.size() <= 1) {
+			return Set.copyOf(roles);
+		}
+		return Collections.unmodifiableSet(new LinkedHashSet<>(roles));
+	}
+
 	/** Joins {@code roles} with commas, the way Better Auth stores them. */
 	public static String join(Set<String> roles) {
 		return String.join(",", roles);

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -61,27 +60,45 @@ abstract class GatewayIntegrationTestSupport {
 		TestServices.require();
 	}
 
-	@DynamicPropertySource
-	static void gatewayProperties(DynamicPropertyRegistry registry) {
+	/**
+	 * Registers the gateway's properties for a fresh database of {@code preset}; {@code overrides} come last and
+	 * win (e.g. a closed port in place of a service).
+	 */
+	static void registerGateway(DynamicPropertyRegistry registry, SchemaPreset preset, String... overrides) {
 		TestServices.Endpoints services = TestServices.require();
-		synchronized (GatewayIntegrationTestSupport.class) {
-			if (database == null) {
-				database = TestDatabase.create(services, "plural-snake");
-				fixtures = new BetterAuthFixtures(database, SchemaPreset.PLURAL_SNAKE);
-			}
+		TestDatabase db = TestDatabase.create(services, (preset == SchemaPreset.PLURAL_SNAKE) ? "plural-snake"
+				: "better-auth-default");
+		database = db;
+		fixtures = new BetterAuthFixtures(db, preset);
+		java.util.Map<String, Object> properties = new java.util.LinkedHashMap<>();
+		properties.put("spring.r2dbc.url", db.r2dbcUrl());
+		properties.put("spring.r2dbc.username", services.pgUser());
+		properties.put("spring.r2dbc.password", services.pgPassword());
+		properties.put("spring.data.redis.host", services.redisHost());
+		properties.put("spring.data.redis.port", services.redisPort());
+		properties.put("tenantgate.schema.preset", preset.name());
+		properties.put("tenantgate.token.jwks-uri", wireMock.baseUrl() + "/api/auth/jwks");
+		properties.put("tenantgate.token.issuer", TestTokens.ISSUER);
+		properties.put("tenantgate.token.audiences", TestTokens.AUDIENCE);
+		properties.put("tenantgate.token.algorithms", "EdDSA,RS256");
+		properties.put("tenantgate.routes-file", "classpath:routes-it.yml");
+		properties.put("test.downstream.port", wireMock.port());
+		properties.put("test.closed.port", closedPort());
+		for (String override : overrides) {
+			int eq = override.indexOf('=');
+			properties.put(override.substring(0, eq), override.substring(eq + 1));
 		}
-		registry.add("spring.r2dbc.url", database::r2dbcUrl);
-		registry.add("spring.r2dbc.username", services::pgUser);
-		registry.add("spring.r2dbc.password", services::pgPassword);
-		registry.add("spring.data.redis.host", services::redisHost);
-		registry.add("spring.data.redis.port", services::redisPort);
-		registry.add("tenantgate.token.jwks-uri", () -> wireMock.baseUrl() + "/api/auth/jwks");
-		registry.add("tenantgate.token.issuer", () -> TestTokens.ISSUER);
-		registry.add("tenantgate.token.audiences", () -> TestTokens.AUDIENCE);
-		registry.add("tenantgate.token.algorithms", () -> "EdDSA,RS256");
-		registry.add("tenantgate.routes-file", () -> "classpath:routes-it.yml");
-		registry.add("test.downstream.port", wireMock::port);
-		registry.add("test.closed.port", GatewayIntegrationTestSupport::closedPort);
+		properties.forEach((name, value) -> registry.add(name, () -> value));
+	}
+
+	/** A port on which nothing listens. */
+	static int closedPort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@BeforeEach
@@ -97,15 +114,6 @@ abstract class GatewayIntegrationTestSupport {
 
 	static String bearer(String token) {
 		return "Bearer " + token;
-	}
-
-	private static int closedPort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -6,8 +6,10 @@ import java.util.Date;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.BeforeAll;
+import dev.tenantgate.role.db.SchemaPreset;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -42,9 +44,9 @@ class TenantAuthorizationIntegrationTests extends GatewayIntegrationTestSupport 
 
 	static String banOver;
 
-	@BeforeAll
-	static void seed() {
-		// The context (and so the database) exists once the first test instance is prepared; seed lazily there.
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		registerGateway(registry, SchemaPreset.PLURAL_SNAKE);
 	}
 
 	void seedOnce() {
