@@ -74,6 +74,9 @@ class TenantAuthorizationIntegrationTests extends GatewayIntegrationTestSupport 
 		fixtures.member(superAdmin, orgB, "viewer");
 	}
 
+	@org.springframework.beans.factory.annotation.Autowired
+	org.springframework.data.redis.core.ReactiveStringRedisTemplate redis;
+
 	WebTestClient.ResponseSpec call(String method, String path, String token) {
 		seedOnce();
 		return this.client.method(org.springframework.http.HttpMethod.valueOf(method))
@@ -221,6 +224,18 @@ class TenantAuthorizationIntegrationTests extends GatewayIntegrationTestSupport 
 		String token = tokens.ed25519((claims) -> claims.subject(multi).claim("organizationId", orgA));
 		call("POST", "/api/orgs/" + orgA + "/orders", token).expectStatus().isOk();
 		assertThat(onlyDownstreamRequest().getHeaders().getHeader("X-Org-Role").firstValue()).isEqualTo("staff,viewer");
+	}
+
+	@Test
+	void lookupFillsTheSharedRedisEntryWithItsTtl() {
+		seedOnce();
+		String token = tokens.ed25519((claims) -> claims.subject(staff).claim("organizationId", orgA));
+		call("POST", "/api/orgs/" + orgA + "/orders", token).expectStatus().isOk();
+		String key = "perm:" + staff + ":" + orgA;
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.redis.opsForValue().get(key).block()).isEqualTo("staff"));
+		assertThat(this.redis.getExpire(key).block()).isBetween(Duration.ofMinutes(4), Duration.ofMinutes(5));
 	}
 
 	@Test
