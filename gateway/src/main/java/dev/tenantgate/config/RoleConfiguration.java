@@ -1,5 +1,6 @@
 package dev.tenantgate.config;
 
+import java.time.Clock;
 import java.util.Map;
 
 import dev.tenantgate.role.RoleResolver;
@@ -7,6 +8,7 @@ import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.db.SchemaMismatchException;
 import dev.tenantgate.role.db.SchemaVerifier;
 import dev.tenantgate.role.local.LocalRoleCache;
+import dev.tenantgate.role.redis.RedisChangeTimes;
 import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
@@ -44,10 +46,24 @@ class RoleConfiguration {
 	}
 
 	@Bean
-	RedisRoleStore redisRoleStore(ReactiveStringRedisTemplate redis, RoleProperties properties) {
+	RedisKeys redisKeys(RoleProperties properties) {
 		RoleProperties.Redis settings = properties.redis();
-		return new RedisRoleStore(redis, new RedisKeys(settings.membershipPrefix(), settings.userPrefix()),
-				settings.ttl(), settings.negativeTtl());
+		return new RedisKeys(settings.membershipPrefix(), settings.userPrefix(), settings.changePrefix());
+	}
+
+	@Bean
+	RedisRoleStore redisRoleStore(ReactiveStringRedisTemplate redis, RedisKeys keys, RoleProperties properties,
+			Clock clock) {
+		RoleProperties.Redis settings = properties.redis();
+		return new RedisRoleStore(redis, keys, settings.ttl(), settings.negativeTtl(), settings.clockTolerance(),
+				clock);
+	}
+
+	@Bean
+	RedisChangeTimes redisChangeTimes(ReactiveStringRedisTemplate redis, RoleProperties properties) {
+		RoleProperties.Redis settings = properties.redis();
+		return new RedisChangeTimes(redis, settings.changeRetention(), properties.local().ttl(),
+				properties.local().maximumSize());
 	}
 
 	@Bean
@@ -56,9 +72,10 @@ class RoleConfiguration {
 	}
 
 	@Bean
-	RoleResolver roleResolver(LocalRoleCache local, RedisRoleStore redis, BetterAuthRepository database,
-			RoleProperties properties) {
-		return new RoleResolver(local, redis, database, properties.redis().timeout(), properties.database().timeout());
+	RoleResolver roleResolver(LocalRoleCache local, RedisRoleStore redis, RedisChangeTimes changes, RedisKeys keys,
+			BetterAuthRepository database, RoleProperties properties, Clock clock) {
+		return new RoleResolver(local, redis, changes, keys, database, properties.redis().timeout(),
+				properties.database().timeout(), clock);
 	}
 
 	/**

@@ -37,10 +37,16 @@ public record RoleProperties(@DefaultValue @Valid Local local, @DefaultValue @Va
 	 * @param ttl how long a membership or user is kept
 	 * @param negativeTtl how long "not a member" is kept
 	 * @param timeout the time limit of one Redis call; past it the lookup goes to PostgreSQL
+	 * @param changePrefix change-time keys are {@code <prefix>m:<userId>:<orgId>}, {@code <prefix>o:<orgId>},
+	 * {@code <prefix>u:<userId>}
+	 * @param changeRetention how long change times are kept: at least the longest token lifetime plus clock skew
+	 * @param clockTolerance how far the clocks of two instances may differ; a cache fill is refused if a change was
+	 * recorded up to this long before the read that produced it
 	 */
 	public record Redis(@DefaultValue("perm:") String membershipPrefix, @DefaultValue("perm-user:") String userPrefix,
 			@DefaultValue("5m") Duration ttl, @DefaultValue("30s") Duration negativeTtl,
-			@DefaultValue("250ms") Duration timeout) {
+			@DefaultValue("250ms") Duration timeout, @DefaultValue("perm-chg:") String changePrefix,
+			@DefaultValue("24h") Duration changeRetention, @DefaultValue("1s") Duration clockTolerance) {
 	}
 
 	/**

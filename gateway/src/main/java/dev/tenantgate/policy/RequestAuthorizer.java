@@ -26,7 +26,8 @@ import reactor.core.publisher.Mono;
  * <li>otherwise the member roles in the tenant must satisfy the rule ({@code not_a_member},
  * {@code role_insufficient}).</li>
  * </ol>
- * Roles are looked up only when the rule needs them: the token's claims first, then the role tiers.
+ * Roles are looked up only when the rule needs them: the token's claims first, while no change has been recorded
+ * since the token was issued, then the role tiers.
  */
 public final class RequestAuthorizer {
 
@@ -50,15 +51,26 @@ public final class RequestAuthorizer {
 		if (tenant != null && !Identifiers.isValid(tenant)) {
 			return Mono.error(new AccessDeniedException(FailureCode.PATH_INVALID, "The organization id in the path is not valid."));
 		}
-		return this.roles.user(token.subject()).flatMap((user) -> decide(token, match.route(), tenant, rule, user));
+		return this.roles.user(token.subject()).flatMap((user) -> {
+			if (user.isLockedOut(this.clock.instant())) {
+				return Mono.error(new AccessDeniedException(FailureCode.USER_BANNED));
+			}
+			return platformRoles(token, user)
+				.flatMap((platformRoles) -> decide(token, match.route(), tenant, rule, platformRoles));
+		});
+	}
+
+	/** The token's role claim while no change was recorded after it was issued, else the users table. */
+	private Mono<Set<String>> platformRoles(VerifiedToken token, PlatformUser user) {
+		if (token.platformRole() == null) {
+			return Mono.just(user.roles());
+		}
+		return this.roles.userChangedSince(token.subject(), token.issuedAt())
+			.map((changed) -> changed ? user.roles() : Roles.parse(token.platformRole()));
 	}
 
 	private Mono<Identity> decide(VerifiedToken token, RoutePolicy route, @Nullable String tenant, MethodRule rule,
-			PlatformUser user) {
-		if (user.isLockedOut(this.clock.instant())) {
-			return Mono.error(new AccessDeniedException(FailureCode.USER_BANNED));
-		}
-		Set<String> platformRoles = (token.platformRole() != null) ? Roles.parse(token.platformRole()) : user.roles();
+			Set<String> platformRoles) {
 		if (tenant == null) {
 			if (rule.access() == MethodRule.Access.AUTHENTICATED || intersects(rule.platformRoles(), platformRoles)) {
 				return Mono.just(new Identity(token.subject(), null, Set.of(), platformRoles));
@@ -89,13 +101,9 @@ public final class RequestAuthorizer {
 	}
 
 	private Mono<Membership> membership(VerifiedToken token, String tenant, boolean sameTenant) {
-		if (sameTenant && token.orgRole() != null) {
-			Membership claimed = Membership.of(token.orgRole());
-			if (claimed.isMember()) {
-				return Mono.just(claimed);
-			}
-		}
-		return this.roles.membership(new MembershipKey(token.subject(), tenant));
+		Membership claimed = (sameTenant && token.orgRole() != null) ? Membership.of(token.orgRole()) : null;
+		return this.roles.membership(new MembershipKey(token.subject(), tenant),
+				(claimed != null && claimed.isMember()) ? claimed : null, token.issuedAt());
 	}
 
 	private static boolean grants(MethodRule rule, RoleHierarchy hierarchy, Set<String> memberRoles) {

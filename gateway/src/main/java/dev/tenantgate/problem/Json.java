@@ -22,7 +22,8 @@ final class Json {
 				case '\t' -> out.append("\\t");
 				default -> {
 					if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-						out.append("\\u00").append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+						out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+							.append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
 					}
 					else {
 						out.append(c);

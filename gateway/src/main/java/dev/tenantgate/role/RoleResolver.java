@@ -1,37 +1,173 @@
 package dev.tenantgate.role;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.local.LocalRoleCache;
+import dev.tenantgate.role.redis.RedisChangeTimes;
+import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Resolves member roles and platform users through the three tiers: in-process cache → Redis → PostgreSQL.
+ * Resolves member roles and platform users: the token's claim when it is still trustworthy, then the three tiers
+ * (in-process cache → Redis → PostgreSQL). A claim is a snapshot taken when the token was issued; once a change has
+ * been recorded after the token's {@code iat}, the claim no longer counts and the tiers answer instead.
  */
 public final class RoleResolver {
+
+	private static final Log logger = LogFactory.getLog(RoleResolver.class);
 
 	private final TieredLookup<MembershipKey, Membership> memberships;
 
 	private final TieredLookup<String, PlatformUser> users;
 
-	public RoleResolver(LocalRoleCache local, RedisRoleStore redis, BetterAuthRepository database,
-			Duration redisTimeout, Duration databaseTimeout) {
-		this.memberships = new TieredLookup<>("membership", local::membership, local::putMembership,
-				redis::membership, redis::putMembership, database::membership, redisTimeout, databaseTimeout);
-		this.users = new TieredLookup<>("platform user", local::user, local::putUser, redis::user, redis::putUser,
-				database::user, redisTimeout, databaseTimeout);
+	private final LocalRoleCache local;
+
+	private final RedisRoleStore redis;
+
+	private final RedisChangeTimes changes;
+
+	private final RedisKeys keys;
+
+	private final Duration redisTimeout;
+
+	public RoleResolver(LocalRoleCache local, RedisRoleStore redis, RedisChangeTimes changes, RedisKeys keys,
+			BetterAuthRepository database, Duration redisTimeout, Duration databaseTimeout, Clock clock) {
+		this.local = local;
+		this.redis = redis;
+		this.changes = changes;
+		this.keys = keys;
+		this.redisTimeout = redisTimeout;
+		this.memberships = new TieredLookup<>("membership", new TieredLookup.LocalTier<>() {
+
+			public Membership get(MembershipKey key) {
+				return local.membership(key);
+			}
+
+			public long generation() {
+				return local.generation();
+			}
+
+			public void put(MembershipKey key, Membership value, long generation) {
+				local.putMembership(key, value, generation);
+			}
+
+		}, new TieredLookup.SharedTier<>() {
+
+			public Mono<Membership> get(MembershipKey key) {
+				return redis.membership(key);
+			}
+
+			public Mono<?> put(MembershipKey key, Membership value, long readStartedAt) {
+				return redis.putMembership(key, value, readStartedAt);
+			}
+
+		}, database::membership, redisTimeout, databaseTimeout, clock);
+		this.users = new TieredLookup<>("platform user", new TieredLookup.LocalTier<>() {
+
+			public PlatformUser get(String key) {
+				return local.user(key);
+			}
+
+			public long generation() {
+				return local.generation();
+			}
+
+			public void put(String key, PlatformUser value, long generation) {
+				local.putUser(key, value, generation);
+			}
+
+		}, new TieredLookup.SharedTier<>() {
+
+			public Mono<PlatformUser> get(String key) {
+				return redis.user(key);
+			}
+
+			public Mono<?> put(String key, PlatformUser value, long readStartedAt) {
+				return redis.putUser(key, value, readStartedAt);
+			}
+
+		}, database::user, redisTimeout, databaseTimeout, clock);
 	}
 
-	/** The user's member roles in the organization ({@link Membership#NONE} when not a member). */
-	public Mono<Membership> membership(MembershipKey key) {
-		return this.memberships.get(key);
+	/**
+	 * The user's member roles in the organization ({@link Membership#NONE} when not a member).
+	 * @param claimed the roles the token claims for this organization, or {@code null}
+	 * @param issuedAt the token's {@code iat}; a claim without it is not trusted
+	 */
+	public Mono<Membership> membership(MembershipKey key, @Nullable Membership claimed, @Nullable Instant issuedAt) {
+		if (claimed == null || issuedAt == null) {
+			return this.memberships.get(key);
+		}
+		return changedSince(issuedAt, this.keys.membershipChange(key))
+			.flatMap((changed) -> changed ? Mono.just(true)
+					: changedSince(issuedAt, this.keys.organizationChange(key.organizationId())))
+			.flatMap((changed) -> changed ? this.memberships.get(key) : Mono.just(claimed));
 	}
 
 	/** The user's platform roles and ban state ({@link PlatformUser#UNKNOWN} when the user does not exist). */
 	public Mono<PlatformUser> user(String userId) {
 		return this.users.get(userId);
+	}
+
+	/** Whether the user's platform role or ban changed after {@code issuedAt} (so a role claim is stale). */
+	public Mono<Boolean> userChangedSince(String userId, @Nullable Instant issuedAt) {
+		if (issuedAt == null) {
+			return Mono.just(true);
+		}
+		return changedSince(issuedAt, this.keys.userChange(userId));
+	}
+
+	/** Drops every cached answer about the membership and records the change. */
+	public Mono<Void> membershipChanged(MembershipKey key, long changedAt) {
+		return this.changes.record(this.keys.membershipChange(key), changedAt)
+			.then(Mono.fromRunnable(() -> this.local.evictMembership(key)))
+			.then(this.redis.evictMembership(key))
+			.then();
+	}
+
+	/** Drops every cached membership of the organization and records the change. */
+	public Mono<Void> organizationChanged(String organizationId, long changedAt) {
+		return this.changes.record(this.keys.organizationChange(organizationId), changedAt)
+			.then(Mono.fromRunnable(() -> this.local.evictMemberships(organizationId)))
+			.then(this.redis.evictOrganization(organizationId))
+			.then();
+	}
+
+	/** Drops every cached answer about the user's platform role and ban, and records the change. */
+	public Mono<Void> userChanged(String userId, long changedAt) {
+		return this.changes.record(this.keys.userChange(userId), changedAt)
+			.then(Mono.fromRunnable(() -> this.local.evictUser(userId)))
+			.then(this.redis.evictUser(userId))
+			.then();
+	}
+
+	/**
+	 * After this instance may have missed events (its NATS connection dropped at {@code since}): forgets everything
+	 * it holds in-process and stops trusting Redis entries written before the gap, so every answer cached before
+	 * it is read again from PostgreSQL.
+	 */
+	public void distrustCachesSince(long since) {
+		this.redis.distrustEntriesBefore(since);
+		this.local.evictAll();
+		this.changes.clearMirror();
+	}
+
+	private Mono<Boolean> changedSince(Instant issuedAt, String changeKey) {
+		return this.changes.latest(changeKey)
+			.timeout(this.redisTimeout)
+			.map((changedAt) -> changedAt > issuedAt.toEpochMilli())
+			.onErrorResume((ex) -> {
+				// Unknown means "maybe changed": distrust the claim and look the role up.
+				logger.debug("Change time unavailable, not trusting the claim: " + ex);
+				return Mono.just(true);
+			});
 	}
 
 }

@@ -1,8 +1,7 @@
 package dev.tenantgate.role;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import dev.tenantgate.problem.AccessDeniedException;
@@ -13,7 +12,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * One value looked up through three tiers, first answer wins: the in-process cache, the shared store (Redis), the
- * database. An answer from a lower tier fills the tiers above it.
+ * database. An answer from a lower tier fills the tiers above it, unless an invalidation happened since the lookup
+ * began (the local tier compares generations, the shared tier compares change times), so a read that raced an
+ * invalidation never puts its old answer back.
  * <p>
  * The shared tier is an optimisation: its errors and timeouts count as a miss and the lookup goes on to the
  * database. The database is the authority: its errors and timeouts fail the lookup with
@@ -28,13 +29,9 @@ final class TieredLookup<K, V> {
 
 	private final String name;
 
-	private final Function<K, @Nullable V> localGet;
+	private final LocalTier<K, V> local;
 
-	private final BiConsumer<K, V> localPut;
-
-	private final Function<K, Mono<V>> sharedGet;
-
-	private final BiFunction<K, V, Mono<?>> sharedPut;
+	private final SharedTier<K, V> shared;
 
 	private final Function<K, Mono<V>> load;
 
@@ -42,31 +39,32 @@ final class TieredLookup<K, V> {
 
 	private final Duration loadTimeout;
 
-	TieredLookup(String name, Function<K, @Nullable V> localGet, BiConsumer<K, V> localPut,
-			Function<K, Mono<V>> sharedGet, BiFunction<K, V, Mono<?>> sharedPut, Function<K, Mono<V>> load,
-			Duration sharedTimeout, Duration loadTimeout) {
+	private final Clock clock;
+
+	TieredLookup(String name, LocalTier<K, V> local, SharedTier<K, V> shared, Function<K, Mono<V>> load,
+			Duration sharedTimeout, Duration loadTimeout, Clock clock) {
 		this.name = name;
-		this.localGet = localGet;
-		this.localPut = localPut;
-		this.sharedGet = sharedGet;
-		this.sharedPut = sharedPut;
+		this.local = local;
+		this.shared = shared;
 		this.load = load;
 		this.sharedTimeout = sharedTimeout;
 		this.loadTimeout = loadTimeout;
+		this.clock = clock;
 	}
 
 	Mono<V> get(K key) {
-		V local = this.localGet.apply(key);
-		if (local != null) {
-			return Mono.just(local);
+		V cached = this.local.get(key);
+		if (cached != null) {
+			return Mono.just(cached);
 		}
+		long generation = this.local.generation();
 		return fromShared(key)
 			.switchIfEmpty(Mono.defer(() -> fromDatabase(key)))
-			.doOnNext((value) -> this.localPut.accept(key, value));
+			.doOnNext((value) -> this.local.put(key, value, generation));
 	}
 
 	private Mono<V> fromShared(K key) {
-		return Mono.defer(() -> this.sharedGet.apply(key))
+		return Mono.defer(() -> this.shared.get(key))
 			.timeout(this.sharedTimeout)
 			.onErrorResume((ex) -> {
 				logger.debug(this.name + ": shared tier failed, reading the database: " + ex);
@@ -75,19 +73,42 @@ final class TieredLookup<K, V> {
 	}
 
 	private Mono<V> fromDatabase(K key) {
-		return Mono.defer(() -> this.load.apply(key))
-			.timeout(this.loadTimeout)
-			.onErrorMap((ex) -> !(ex instanceof AccessDeniedException), (ex) -> {
-				logger.warn(this.name + ": database lookup failed, failing closed: " + ex);
-				return new RoleUnavailableException();
-			})
-			.doOnNext((value) -> fillShared(key, value));
+		return Mono.defer(() -> {
+			long readStartedAt = this.clock.millis();
+			return this.load.apply(key)
+				.timeout(this.loadTimeout)
+				.onErrorMap((ex) -> !(ex instanceof AccessDeniedException), (ex) -> {
+					logger.warn(this.name + ": database lookup failed, failing closed: " + ex);
+					return new RoleUnavailableException();
+				})
+				.doOnNext((value) -> fillShared(key, value, readStartedAt));
+		});
 	}
 
-	private void fillShared(K key, V value) {
-		Mono.defer(() -> this.sharedPut.apply(key, value))
+	private void fillShared(K key, V value, long readStartedAt) {
+		Mono.defer(() -> this.shared.put(key, value, readStartedAt))
 			.timeout(this.sharedTimeout)
 			.subscribe(null, (ex) -> logger.debug(this.name + ": could not fill the shared tier: " + ex));
+	}
+
+	/** The in-process tier. */
+	interface LocalTier<K, V> {
+
+		@Nullable V get(K key);
+
+		long generation();
+
+		void put(K key, V value, long generation);
+
+	}
+
+	/** The shared tier. */
+	interface SharedTier<K, V> {
+
+		Mono<V> get(K key);
+
+		Mono<?> put(K key, V value, long readStartedAt);
+
 	}
 
 }

@@ -1,21 +1,27 @@
 package dev.tenantgate.role.redis;
 
+import java.util.List;
+
 import dev.tenantgate.role.Identifiers;
 import dev.tenantgate.role.MembershipKey;
 
 /**
- * Builds Redis keys from validated ids only.
+ * Builds Redis keys from validated ids only, so no id can alias another key.
  *
  * @param membershipPrefix prefix of member-role keys, {@code perm:} by default: {@code perm:<userId>:<orgId>}
  * @param userPrefix prefix of platform-user keys, {@code perm-user:} by default
+ * @param changePrefix prefix of change-time keys, {@code perm-chg:} by default
  */
-public record RedisKeys(String membershipPrefix, String userPrefix) {
+public record RedisKeys(String membershipPrefix, String userPrefix, String changePrefix) {
 
 	public RedisKeys {
-		if (membershipPrefix.equals(userPrefix) || membershipPrefix.startsWith(userPrefix)
-				|| userPrefix.startsWith(membershipPrefix)) {
-			throw new IllegalArgumentException("Redis key prefixes must not overlap, but were '" + membershipPrefix
-					+ "' and '" + userPrefix + "'");
+		List<String> prefixes = List.of(membershipPrefix, userPrefix, changePrefix);
+		for (String a : prefixes) {
+			for (String b : prefixes) {
+				if (a != b && (a.startsWith(b) || b.startsWith(a))) {
+					throw new IllegalArgumentException("Redis key prefixes must not overlap, but were " + prefixes);
+				}
+			}
 		}
 	}
 
@@ -23,11 +29,35 @@ public record RedisKeys(String membershipPrefix, String userPrefix) {
 		return this.membershipPrefix + key.userId() + ":" + key.organizationId();
 	}
 
+	/** The pattern matching every member-role key of {@code organizationId}. */
+	public String membershipsOf(String organizationId) {
+		return this.membershipPrefix + "*:" + valid(organizationId);
+	}
+
 	public String user(String userId) {
-		if (!Identifiers.isValid(userId)) {
-			throw new IllegalArgumentException("userId is not a valid identifier");
+		return this.userPrefix + valid(userId);
+	}
+
+	/** When the membership last changed. */
+	public String membershipChange(MembershipKey key) {
+		return this.changePrefix + "m:" + key.userId() + ":" + key.organizationId();
+	}
+
+	/** When the organization was last deleted. */
+	public String organizationChange(String organizationId) {
+		return this.changePrefix + "o:" + valid(organizationId);
+	}
+
+	/** When the user's platform role or ban last changed. */
+	public String userChange(String userId) {
+		return this.changePrefix + "u:" + valid(userId);
+	}
+
+	private static String valid(String id) {
+		if (!Identifiers.isValid(id)) {
+			throw new IllegalArgumentException("not a valid identifier");
 		}
-		return this.userPrefix + userId;
+		return id;
 	}
 
 }

@@ -1,18 +1,37 @@
 package dev.tenantgate.role.redis;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
 /**
  * The shared tier: Redis entries {@code perm:<userId>:<orgId>} (member roles) and {@code perm-user:<userId>}
  * (platform role and ban), shared by every gateway instance. A value that does not decode is treated as a miss.
+ * <p>
+ * A fill is conditional: it is written only if no change was recorded for the entry since just before the database
+ * read that produced it (minus a clock tolerance between instances). An instance whose read raced an invalidation
+ * cannot write the old answer back after another instance dropped it.
  */
 public final class RedisRoleStore {
+
+	// KEYS[1] entry, KEYS[2..] change-time keys; ARGV[1] value, ARGV[2] ttl ms, ARGV[3] read start ms minus tolerance
+	private static final RedisScript<Long> FILL_IF_UNCHANGED = RedisScript.of("""
+			for i = 2, #KEYS do
+			  local changed = tonumber(redis.call('GET', KEYS[i]) or '0')
+			  if changed >= tonumber(ARGV[3]) then return 0 end
+			end
+			redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+			return 1
+			""", Long.class);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -22,37 +41,75 @@ public final class RedisRoleStore {
 
 	private final Duration negativeTtl;
 
-	public RedisRoleStore(ReactiveStringRedisTemplate redis, RedisKeys keys, Duration ttl, Duration negativeTtl) {
+	private final Duration clockTolerance;
+
+	private final Clock clock;
+
+	private final AtomicLong distrustBefore = new AtomicLong();
+
+	public RedisRoleStore(ReactiveStringRedisTemplate redis, RedisKeys keys, Duration ttl, Duration negativeTtl,
+			Duration clockTolerance, Clock clock) {
 		this.redis = redis;
+		this.clock = clock;
 		this.keys = keys;
 		this.ttl = ttl;
 		this.negativeTtl = negativeTtl;
+		this.clockTolerance = clockTolerance;
 	}
 
 	public Mono<Membership> membership(MembershipKey key) {
-		return this.redis.opsForValue().get(this.keys.membership(key)).mapNotNull(RoleValueCodec::decodeMembership);
+		return this.redis.opsForValue().get(this.keys.membership(key))
+			.mapNotNull((value) -> RoleValueCodec.decodeMembership(value, this.distrustBefore.get()));
 	}
 
-	public Mono<Boolean> putMembership(MembershipKey key, Membership membership) {
+	/** Writes {@code membership} unless the membership or its organization changed since {@code readStartedAt}. */
+	public Mono<Boolean> putMembership(MembershipKey key, Membership membership, long readStartedAt) {
 		Duration expiry = membership.isMember() ? this.ttl : this.negativeTtl;
-		return this.redis.opsForValue().set(this.keys.membership(key), RoleValueCodec.encode(membership), expiry);
+		return fill(List.of(this.keys.membership(key), this.keys.membershipChange(key),
+				this.keys.organizationChange(key.organizationId())), RoleValueCodec.encode(membership, readStartedAt), expiry,
+				readStartedAt);
 	}
 
 	public Mono<PlatformUser> user(String userId) {
-		return this.redis.opsForValue().get(this.keys.user(userId)).mapNotNull(RoleValueCodec::decodeUser);
+		return this.redis.opsForValue().get(this.keys.user(userId))
+			.mapNotNull((value) -> RoleValueCodec.decodeUser(value, this.distrustBefore.get()));
 	}
 
-	public Mono<Boolean> putUser(String userId, PlatformUser user) {
+	/** Writes {@code user} unless the user changed since {@code readStartedAt}. */
+	public Mono<Boolean> putUser(String userId, PlatformUser user, long readStartedAt) {
 		Duration expiry = user.exists() ? this.ttl : this.negativeTtl;
-		return this.redis.opsForValue().set(this.keys.user(userId), RoleValueCodec.encode(user), expiry);
+		return fill(List.of(this.keys.user(userId), this.keys.userChange(userId)), RoleValueCodec.encode(user, readStartedAt), expiry,
+				readStartedAt);
+	}
+
+	/**
+	 * Ignores entries written before {@code time} from now on: after this instance missed events, an entry from
+	 * before the gap may be one that an event would have dropped.
+	 */
+	public void distrustEntriesBefore(long time) {
+		this.distrustBefore.accumulateAndGet(time, Math::max);
 	}
 
 	public Mono<Long> evictMembership(MembershipKey key) {
 		return this.redis.delete(this.keys.membership(key));
 	}
 
+	/** Drops every member-role entry of the organization (a SCAN: organizations are deleted rarely). */
+	public Mono<Long> evictOrganization(String organizationId) {
+		ScanOptions scan = ScanOptions.scanOptions().match(this.keys.membershipsOf(organizationId)).count(1000).build();
+		return this.redis.delete(this.redis.scan(scan));
+	}
+
 	public Mono<Long> evictUser(String userId) {
 		return this.redis.delete(this.keys.user(userId));
+	}
+
+	private Mono<Boolean> fill(List<String> keys, String value, Duration expiry, long readStartedAt) {
+		long notBefore = readStartedAt - this.clockTolerance.toMillis();
+		return this.redis.execute(FILL_IF_UNCHANGED, keys, List.of(value, Long.toString(expiry.toMillis()),
+				Long.toString(notBefore)))
+			.next()
+			.map((written) -> written == 1L);
 	}
 
 }

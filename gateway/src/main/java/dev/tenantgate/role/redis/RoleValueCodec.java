@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The string forms of the Redis values. A membership is its comma-separated roles, or {@code -} for "not a member"
  * (the same form Better Auth stores, so an operator can read it with {@code redis-cli}). A platform user is
- * {@code roles|banned|banExpiresEpochMillis}, or {@code -} for an unknown user.
+ * {@code roles|banned|banExpiresEpochMillis}, or {@code -} for an unknown user. Each value ends with
+ * {@code @<epoch millis>}, when the database read that produced it began (not when it was written: a read that
+ * began before a gap in events may finish after it), so an instance that missed events can tell old entries from new.
  */
 final class RoleValueCodec {
 
@@ -19,11 +21,24 @@ final class RoleValueCodec {
 	private RoleValueCodec() {
 	}
 
-	static String encode(Membership membership) {
-		return membership.isMember() ? Roles.join(membership.roles()) : NONE;
+	static String encode(Membership membership, long writtenAt) {
+		return (membership.isMember() ? Roles.join(membership.roles()) : NONE) + "@" + writtenAt;
 	}
 
-	static @Nullable Membership decodeMembership(String value) {
+	static String encode(PlatformUser user, long writtenAt) {
+		if (!user.exists()) {
+			return NONE + "@" + writtenAt;
+		}
+		String expires = (user.banExpires() != null) ? Long.toString(user.banExpires().toEpochMilli()) : "";
+		return Roles.join(user.roles()) + "|" + (user.banned() ? "1" : "0") + "|" + expires + "@" + writtenAt;
+	}
+
+	/** The membership, or {@code null} when the value is malformed or was written before {@code notBefore}. */
+	static @Nullable Membership decodeMembership(String stamped, long notBefore) {
+		String value = payload(stamped, notBefore);
+		if (value == null) {
+			return null;
+		}
 		if (NONE.equals(value)) {
 			return Membership.NONE;
 		}
@@ -31,15 +46,12 @@ final class RoleValueCodec {
 		return membership.isMember() ? membership : null;
 	}
 
-	static String encode(PlatformUser user) {
-		if (!user.exists()) {
-			return NONE;
+	/** The user, or {@code null} when the value is malformed or was written before {@code notBefore}. */
+	static @Nullable PlatformUser decodeUser(String stamped, long notBefore) {
+		String value = payload(stamped, notBefore);
+		if (value == null) {
+			return null;
 		}
-		String expires = (user.banExpires() != null) ? Long.toString(user.banExpires().toEpochMilli()) : "";
-		return Roles.join(user.roles()) + "|" + (user.banned() ? "1" : "0") + "|" + expires;
-	}
-
-	static @Nullable PlatformUser decodeUser(String value) {
 		if (NONE.equals(value)) {
 			return PlatformUser.UNKNOWN;
 		}
@@ -50,6 +62,19 @@ final class RoleValueCodec {
 		try {
 			Instant expires = parts[2].isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(parts[2]));
 			return new PlatformUser(true, Roles.parse(parts[0]), "1".equals(parts[1]), expires);
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable String payload(String stamped, long notBefore) {
+		int at = stamped.lastIndexOf('@');
+		if (at < 0) {
+			return null;
+		}
+		try {
+			return (Long.parseLong(stamped.substring(at + 1)) >= notBefore) ? stamped.substring(0, at) : null;
 		}
 		catch (NumberFormatException ex) {
 			return null;

@@ -1,0 +1,38 @@
+package dev.tenantgate.config;
+
+import java.time.Clock;
+
+import dev.tenantgate.invalidation.IdentityEventHandler;
+import dev.tenantgate.invalidation.IdentityEventParser;
+import dev.tenantgate.invalidation.NatsEventSubscriber;
+import dev.tenantgate.invalidation.NatsHealthIndicator;
+import dev.tenantgate.role.RoleResolver;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Cache invalidation from the identity change events on NATS.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "tenantgate.nats.enabled", havingValue = "true", matchIfMissing = true)
+class InvalidationConfiguration {
+
+	@Bean
+	IdentityEventHandler identityEventHandler(RoleResolver roles, NatsProperties properties) {
+		return new IdentityEventHandler(roles, properties.deduplicationWindow());
+	}
+
+	@Bean
+	NatsEventSubscriber natsEventSubscriber(NatsProperties properties, IdentityEventHandler handler,
+			RoleResolver roles, Clock clock) {
+		return new NatsEventSubscriber(properties.url(), properties.subjectPrefix(), new IdentityEventParser(),
+				handler, roles, clock);
+	}
+
+	@Bean
+	NatsHealthIndicator natsHealthIndicator(NatsEventSubscriber subscriber) {
+		return new NatsHealthIndicator(subscriber);
+	}
+
+}

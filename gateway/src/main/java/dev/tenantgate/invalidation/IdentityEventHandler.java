@@ -1,0 +1,60 @@
+package dev.tenantgate.invalidation;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tenantgate.role.MembershipKey;
+import dev.tenantgate.role.RoleResolver;
+import reactor.core.publisher.Mono;
+
+/**
+ * Applies an identity change to the role caches: the affected entries are dropped in this instance and in Redis,
+ * and the change time is recorded, so tokens issued before it no longer count as proof of their role claims.
+ * Duplicates (same {@code eventId}) are dropped; reordered events are harmless because change times only move
+ * forward and dropping an entry twice is a no-op.
+ */
+public final class IdentityEventHandler {
+
+	private final RoleResolver roles;
+
+	private final Cache<String, Boolean> seen;
+
+	private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+
+	public IdentityEventHandler(RoleResolver roles, Duration deduplicationWindow) {
+		this.roles = roles;
+		this.seen = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(deduplicationWindow).build();
+	}
+
+	public Mono<Void> handle(IdentityEvent event) {
+		if (event.eventId() != null && this.seen.asMap().putIfAbsent(event.eventId(), Boolean.TRUE) != null) {
+			count("duplicate");
+			return Mono.empty();
+		}
+		count(event.type().subject());
+		long changedAt = event.occurredAt();
+		return switch (event.type()) {
+			case MEMBER_ROLE_CHANGED, MEMBER_REMOVED, MEMBER_ADDED ->
+				this.roles.membershipChanged(new MembershipKey(event.userId(), event.organizationId()), changedAt);
+			case ORGANIZATION_DELETED -> this.roles.organizationChanged(event.organizationId(), changedAt);
+			case USER_ROLE_CHANGED, USER_BANNED, USER_UNBANNED -> this.roles.userChanged(event.userId(), changedAt);
+		};
+	}
+
+	/** Counts a message outcome: a subject, {@code duplicate}, {@code malformed} or {@code failed}. */
+	public void count(String outcome) {
+		this.counts.computeIfAbsent(outcome, (key) -> new AtomicLong()).incrementAndGet();
+	}
+
+	/** Messages by outcome since start-up. */
+	public Map<String, Long> counts() {
+		Map<String, Long> snapshot = new java.util.TreeMap<>();
+		this.counts.forEach((outcome, count) -> snapshot.put(outcome, count.get()));
+		return snapshot;
+	}
+
+}

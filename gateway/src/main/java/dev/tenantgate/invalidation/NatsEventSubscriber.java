@@ -1,0 +1,166 @@
+package dev.tenantgate.invalidation;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import dev.tenantgate.role.RoleResolver;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Subscribes every instance to the identity change subjects on core NATS (no queue group: each instance must drop
+ * its own in-process entries; the Redis deletes are idempotent).
+ * <p>
+ * Core NATS delivers at most once, so an instance that lost its connection may have missed events. On reconnect it
+ * forgets everything it cached in-process and stops trusting Redis entries written before the reconnect: every
+ * answer cached before or during the gap is read again from PostgreSQL. The connection is made in the background,
+ * so the gateway starts and serves (with TTL-bounded caches) while NATS is down.
+ */
+public final class NatsEventSubscriber implements SmartLifecycle, ConnectionListener {
+
+	private static final Log logger = LogFactory.getLog(NatsEventSubscriber.class);
+
+	private final String url;
+
+	private final String subjectPrefix;
+
+	private final IdentityEventParser parser;
+
+	private final IdentityEventHandler handler;
+
+	private final RoleResolver roles;
+
+	private final Clock clock;
+
+	private volatile @Nullable Connection connection;
+
+	private volatile boolean running;
+
+	private volatile boolean missedEvents;
+
+	public NatsEventSubscriber(String url, String subjectPrefix, IdentityEventParser parser,
+			IdentityEventHandler handler, RoleResolver roles, Clock clock) {
+		this.url = url;
+		this.subjectPrefix = subjectPrefix;
+		this.parser = parser;
+		this.handler = handler;
+		this.roles = roles;
+		this.clock = clock;
+	}
+
+	@Override
+	public void start() {
+		Options options = new Options.Builder().server(this.url)
+			.connectionName("tenantgate")
+			.connectionListener(this)
+			.maxReconnects(-1)
+			.reconnectWait(Duration.ofMillis(500))
+			.connectionTimeout(Duration.ofSeconds(2))
+			.build();
+		try {
+			Nats.connectAsynchronously(options, true);
+			this.running = true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while starting the NATS connection", ex);
+		}
+	}
+
+	@Override
+	public void connectionEvent(Connection conn, Events type) {
+		switch (type) {
+			case CONNECTED -> {
+				this.connection = conn;
+				subscribe(conn);
+				logger.info("NATS connected to " + conn.getConnectedUrl() + "; listening on " + subjects());
+			}
+			case DISCONNECTED -> {
+				this.missedEvents = true;
+				logger.warn("NATS disconnected: identity change events may be missed until it reconnects");
+			}
+			case RECONNECTED, RESUBSCRIBED -> {
+				if (this.missedEvents) {
+					this.missedEvents = false;
+					this.roles.distrustCachesSince(this.clock.millis());
+					logger.warn("NATS reconnected: dropped the in-process role caches and older Redis entries, "
+							+ "since events may have been missed");
+				}
+			}
+			case CLOSED -> logger.info("NATS connection closed");
+			default -> {
+			}
+		}
+	}
+
+	private void subscribe(Connection conn) {
+		Dispatcher dispatcher = conn.createDispatcher(this::onMessage);
+		for (String subject : subjects()) {
+			dispatcher.subscribe(subject);
+		}
+	}
+
+	private void onMessage(Message message) {
+		String subject = message.getSubject().substring(this.subjectPrefix.length());
+		IdentityEvent event;
+		try {
+			event = this.parser.parse(subject, message.getData());
+		}
+		catch (MalformedEventException ex) {
+			this.handler.count("malformed");
+			logger.warn("Ignoring a malformed identity event: " + ex.getMessage());
+			return;
+		}
+		this.handler.handle(event).subscribe(null, (ex) -> {
+			this.handler.count("failed");
+			logger.warn("Could not apply " + event.type().subject() + " everywhere: " + ex);
+		});
+	}
+
+	/** The subjects listened on, with the deployment prefix. */
+	public List<String> subjects() {
+		return java.util.Arrays.stream(IdentityEvent.Type.values())
+			.map((type) -> this.subjectPrefix + type.subject())
+			.toList();
+	}
+
+	/** The connection state, e.g. {@code CONNECTED}, {@code RECONNECTING}, or {@code NOT_STARTED}. */
+	public String status() {
+		Connection conn = this.connection;
+		return (conn != null) ? conn.getStatus().name() : "NOT_CONNECTED";
+	}
+
+	public IdentityEventHandler handler() {
+		return this.handler;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		Connection conn = this.connection;
+		if (conn != null) {
+			try {
+				conn.close();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}
