@@ -19,8 +19,8 @@ import org.springframework.context.annotation.Configuration;
 class InvalidationConfiguration {
 
 	@Bean
-	IdentityEventHandler identityEventHandler(RoleResolver roles, NatsProperties properties) {
-		return new IdentityEventHandler(roles, properties.deduplicationWindow());
+	IdentityEventHandler identityEventHandler(RoleResolver roles, NatsProperties properties, Clock clock) {
+		return new IdentityEventHandler(roles, properties.deduplicationWindow(), clock);
 	}
 
 	@Bean

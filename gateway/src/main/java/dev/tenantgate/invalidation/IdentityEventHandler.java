@@ -1,5 +1,6 @@
 package dev.tenantgate.invalidation;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +26,11 @@ public final class IdentityEventHandler {
 
 	private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
-	public IdentityEventHandler(RoleResolver roles, Duration deduplicationWindow) {
+	private final Clock clock;
+
+	public IdentityEventHandler(RoleResolver roles, Duration deduplicationWindow, Clock clock) {
 		this.roles = roles;
+		this.clock = clock;
 		this.seen = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(deduplicationWindow).build();
 	}
 
@@ -36,7 +40,9 @@ public final class IdentityEventHandler {
 			return Mono.empty();
 		}
 		count(event.type().subject());
-		long changedAt = event.occurredAt();
+		// The later of the publisher's commit time and this instance's receive time: safe against a publisher clock
+		// that runs behind (a read that began before the commit must never count as newer than the change).
+		long changedAt = Math.max(event.occurredAt(), this.clock.millis());
 		return switch (event.type()) {
 			case MEMBER_ROLE_CHANGED, MEMBER_REMOVED, MEMBER_ADDED ->
 				this.roles.membershipChanged(new MembershipKey(event.userId(), event.organizationId()), changedAt);

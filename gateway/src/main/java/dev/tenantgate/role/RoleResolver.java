@@ -37,6 +37,8 @@ public final class RoleResolver {
 
 	private final Duration redisTimeout;
 
+	private final Clock clock;
+
 	public RoleResolver(LocalRoleCache local, RedisRoleStore redis, RedisChangeTimes changes, RedisKeys keys,
 			BetterAuthRepository database, Duration redisTimeout, Duration databaseTimeout, Clock clock) {
 		this.local = local;
@@ -44,6 +46,7 @@ public final class RoleResolver {
 		this.changes = changes;
 		this.keys = keys;
 		this.redisTimeout = redisTimeout;
+		this.clock = clock;
 		this.memberships = new TieredLookup<>("membership", new TieredLookup.LocalTier<>() {
 
 			public Membership get(MembershipKey key) {
@@ -61,7 +64,8 @@ public final class RoleResolver {
 		}, new TieredLookup.SharedTier<>() {
 
 			public Mono<Membership> get(MembershipKey key) {
-				return redis.membership(key);
+				return latestChange(keys.membershipChange(key), keys.organizationChange(key.organizationId()))
+					.flatMap((changedAt) -> redis.membership(key, changedAt));
 			}
 
 			public Mono<?> put(MembershipKey key, Membership value, long readStartedAt) {
@@ -86,7 +90,7 @@ public final class RoleResolver {
 		}, new TieredLookup.SharedTier<>() {
 
 			public Mono<PlatformUser> get(String key) {
-				return redis.user(key);
+				return latestChange(keys.userChange(key), null).flatMap((changedAt) -> redis.user(key, changedAt));
 			}
 
 			public Mono<?> put(String key, PlatformUser value, long readStartedAt) {
@@ -124,28 +128,29 @@ public final class RoleResolver {
 		return changedSince(issuedAt, this.keys.userChange(userId));
 	}
 
-	/** Drops every cached answer about the membership and records the change. */
+	/**
+	 * Drops every cached answer about the membership and records the change. The in-process change time and entry
+	 * are updated when this is called (in that order, so a concurrent lookup cannot take an old Redis entry for a
+	 * new one), and this instance enforces the change at once; Redis follows on subscription.
+	 */
 	public Mono<Void> membershipChanged(MembershipKey key, long changedAt) {
-		return this.changes.record(this.keys.membershipChange(key), changedAt)
-			.then(Mono.fromRunnable(() -> this.local.evictMembership(key)))
-			.then(this.redis.evictMembership(key))
-			.then();
+		Mono<Long> recorded = this.changes.record(this.keys.membershipChange(key), changedAt);
+		this.local.evictMembership(key);
+		return recorded.then(this.redis.evictMembership(key)).then();
 	}
 
 	/** Drops every cached membership of the organization and records the change. */
 	public Mono<Void> organizationChanged(String organizationId, long changedAt) {
-		return this.changes.record(this.keys.organizationChange(organizationId), changedAt)
-			.then(Mono.fromRunnable(() -> this.local.evictMemberships(organizationId)))
-			.then(this.redis.evictOrganization(organizationId))
-			.then();
+		Mono<Long> recorded = this.changes.record(this.keys.organizationChange(organizationId), changedAt);
+		this.local.evictMemberships(organizationId);
+		return recorded.then(this.redis.evictOrganization(organizationId)).then();
 	}
 
 	/** Drops every cached answer about the user's platform role and ban, and records the change. */
 	public Mono<Void> userChanged(String userId, long changedAt) {
-		return this.changes.record(this.keys.userChange(userId), changedAt)
-			.then(Mono.fromRunnable(() -> this.local.evictUser(userId)))
-			.then(this.redis.evictUser(userId))
-			.then();
+		Mono<Long> recorded = this.changes.record(this.keys.userChange(userId), changedAt);
+		this.local.evictUser(userId);
+		return recorded.then(this.redis.evictUser(userId)).then();
 	}
 
 	/**
@@ -157,6 +162,15 @@ public final class RoleResolver {
 		this.redis.distrustEntriesBefore(since);
 		this.local.evictAll();
 		this.changes.clearMirror();
+	}
+
+	/** The later change time of the two keys ({@code second} may be null); on error, "now" (trust nothing older). */
+	private Mono<Long> latestChange(String first, @Nullable String second) {
+		Mono<Long> latest = this.changes.latest(first);
+		if (second != null) {
+			latest = latest.zipWith(this.changes.latest(second), Math::max);
+		}
+		return latest.timeout(this.redisTimeout).onErrorResume((ex) -> Mono.just(this.clock.millis()));
 	}
 
 	private Mono<Boolean> changedSince(Instant issuedAt, String changeKey) {

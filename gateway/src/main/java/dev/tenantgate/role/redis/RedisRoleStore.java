@@ -57,9 +57,15 @@ public final class RedisRoleStore {
 		this.clockTolerance = clockTolerance;
 	}
 
-	public Mono<Membership> membership(MembershipKey key) {
-		return this.redis.opsForValue().get(this.keys.membership(key))
-			.mapNotNull((value) -> RoleValueCodec.decodeMembership(value, this.distrustBefore.get()));
+	/**
+	 * The cached membership, unless it was written no later than {@code changedAt} plus the clock tolerance: an
+	 * entry from before the latest recorded change is one the change should have dropped.
+	 */
+	public Mono<Membership> membership(MembershipKey key, long changedAt) {
+		long notBefore = notBefore(changedAt);
+		return this.redis.opsForValue()
+			.get(this.keys.membership(key))
+			.mapNotNull((value) -> RoleValueCodec.decodeMembership(value, notBefore));
 	}
 
 	/** Writes {@code membership} unless the membership or its organization changed since {@code readStartedAt}. */
@@ -70,9 +76,17 @@ public final class RedisRoleStore {
 				readStartedAt);
 	}
 
-	public Mono<PlatformUser> user(String userId) {
-		return this.redis.opsForValue().get(this.keys.user(userId))
-			.mapNotNull((value) -> RoleValueCodec.decodeUser(value, this.distrustBefore.get()));
+	/** The cached user, unless it was written no later than {@code changedAt} plus the clock tolerance. */
+	public Mono<PlatformUser> user(String userId, long changedAt) {
+		long notBefore = notBefore(changedAt);
+		return this.redis.opsForValue()
+			.get(this.keys.user(userId))
+			.mapNotNull((value) -> RoleValueCodec.decodeUser(value, notBefore));
+	}
+
+	private long notBefore(long changedAt) {
+		long afterChange = (changedAt > 0) ? changedAt + this.clockTolerance.toMillis() + 1 : 0;
+		return Math.max(afterChange, this.distrustBefore.get());
 	}
 
 	/** Writes {@code user} unless the user changed since {@code readStartedAt}. */
