@@ -52,11 +52,9 @@ class RoleConfiguration {
 	}
 
 	@Bean
-	RedisRoleStore redisRoleStore(ReactiveStringRedisTemplate redis, RedisKeys keys, RoleProperties properties,
-			Clock clock) {
+	RedisRoleStore redisRoleStore(ReactiveStringRedisTemplate redis, RedisKeys keys, RoleProperties properties) {
 		RoleProperties.Redis settings = properties.redis();
-		return new RedisRoleStore(redis, keys, settings.ttl(), settings.negativeTtl(), settings.clockTolerance(),
-				clock);
+		return new RedisRoleStore(redis, keys, settings.ttl(), settings.negativeTtl(), settings.clockTolerance());
 	}
 
 	@Bean
@@ -73,9 +71,9 @@ class RoleConfiguration {
 
 	@Bean
 	RoleResolver roleResolver(LocalRoleCache local, RedisRoleStore redis, RedisChangeTimes changes, RedisKeys keys,
-			BetterAuthRepository database, RoleProperties properties, Clock clock) {
-		return new RoleResolver(local, redis, changes, keys, database, properties.redis().timeout(),
-				properties.database().timeout(), clock);
+			BetterAuthRepository database, ResilienceProperties resilience, Clock clock) {
+		return new RoleResolver(local, redis, changes, keys, database, resilience.redis().guard("redis"),
+				resilience.postgres().guard("postgres"), clock);
 	}
 
 	/**

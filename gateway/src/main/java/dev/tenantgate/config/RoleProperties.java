@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("tenantgate.roles")
 public record RoleProperties(@DefaultValue @Valid Local local, @DefaultValue @Valid Redis redis,
-		@DefaultValue @Valid Database database, @DefaultValue("false") boolean requireOrganizationClaim) {
+		@DefaultValue("false") boolean requireOrganizationClaim) {
 
 	/**
 	 * @param maximumSize the most entries kept per kind (memberships, users)
@@ -36,7 +36,6 @@ public record RoleProperties(@DefaultValue @Valid Local local, @DefaultValue @Va
 	 * @param userPrefix platform-user keys are {@code <prefix><userId>}
 	 * @param ttl how long a membership or user is kept
 	 * @param negativeTtl how long "not a member" is kept
-	 * @param timeout the time limit of one Redis call; past it the lookup goes to PostgreSQL
 	 * @param changePrefix change-time keys are {@code <prefix>m:<userId>:<orgId>}, {@code <prefix>o:<orgId>},
 	 * {@code <prefix>u:<userId>}
 	 * @param changeRetention how long change times are kept: at least the longest token lifetime plus clock skew
@@ -45,14 +44,8 @@ public record RoleProperties(@DefaultValue @Valid Local local, @DefaultValue @Va
 	 */
 	public record Redis(@DefaultValue("perm:") String membershipPrefix, @DefaultValue("perm-user:") String userPrefix,
 			@DefaultValue("5m") Duration ttl, @DefaultValue("30s") Duration negativeTtl,
-			@DefaultValue("250ms") Duration timeout, @DefaultValue("perm-chg:") String changePrefix,
+			@DefaultValue("perm-chg:") String changePrefix,
 			@DefaultValue("24h") Duration changeRetention, @DefaultValue("1s") Duration clockTolerance) {
-	}
-
-	/**
-	 * @param timeout the time limit of one PostgreSQL lookup; past it the request fails closed with 503
-	 */
-	public record Database(@DefaultValue("2s") Duration timeout) {
 	}
 
 }

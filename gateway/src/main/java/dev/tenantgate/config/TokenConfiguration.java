@@ -26,9 +26,9 @@ class TokenConfiguration {
 	}
 
 	@Bean
-	JwksKeySource jwksKeySource(TokenProperties properties, Clock clock) {
+	JwksKeySource jwksKeySource(TokenProperties properties, ResilienceProperties resilience, Clock clock) {
 		TokenProperties.Jwks jwks = properties.jwks();
-		JwksKeySource source = new JwksKeySource(WebClient.create(), properties.jwksUri(), jwks.timeout(),
+		JwksKeySource source = new JwksKeySource(WebClient.create(), properties.jwksUri(), resilience.jwks().guard("jwks"),
 				jwks.refreshInterval(), jwks.minRefetchInterval(), clock);
 		source.prefetch();
 		return source;

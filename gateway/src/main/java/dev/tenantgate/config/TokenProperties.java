@@ -56,11 +56,10 @@ public record TokenProperties(@NotNull URI jwksUri, @NotBlank String issuer, @No
 	/**
 	 * JWKS fetching.
 	 *
-	 * @param timeout the time limit of one fetch
 	 * @param refreshInterval keys older than this are refreshed in the background
 	 * @param minRefetchInterval the least time between two fetches, however many unknown {@code kid}s arrive
 	 */
-	public record Jwks(@DefaultValue("2s") Duration timeout, @DefaultValue("5m") Duration refreshInterval,
+	public record Jwks(@DefaultValue("5m") Duration refreshInterval,
 			@DefaultValue("10s") Duration minRefetchInterval) {
 	}
 

@@ -1,9 +1,9 @@
 package dev.tenantgate.role;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 
+import dev.tenantgate.resilience.DependencyGuard;
 import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.local.LocalRoleCache;
 import dev.tenantgate.role.redis.RedisChangeTimes;
@@ -35,17 +35,17 @@ public final class RoleResolver {
 
 	private final RedisKeys keys;
 
-	private final Duration redisTimeout;
+	private final DependencyGuard redisGuard;
 
 	private final Clock clock;
 
 	public RoleResolver(LocalRoleCache local, RedisRoleStore redis, RedisChangeTimes changes, RedisKeys keys,
-			BetterAuthRepository database, Duration redisTimeout, Duration databaseTimeout, Clock clock) {
+			BetterAuthRepository database, DependencyGuard redisGuard, DependencyGuard databaseGuard, Clock clock) {
 		this.local = local;
 		this.redis = redis;
 		this.changes = changes;
 		this.keys = keys;
-		this.redisTimeout = redisTimeout;
+		this.redisGuard = redisGuard;
 		this.clock = clock;
 		this.memberships = new TieredLookup<>("membership", new TieredLookup.LocalTier<>() {
 
@@ -72,7 +72,7 @@ public final class RoleResolver {
 				return redis.putMembership(key, value, readStartedAt);
 			}
 
-		}, database::membership, redisTimeout, databaseTimeout, clock);
+		}, database::membership, redisGuard, databaseGuard, clock);
 		this.users = new TieredLookup<>("platform user", new TieredLookup.LocalTier<>() {
 
 			public PlatformUser get(String key) {
@@ -97,7 +97,7 @@ public final class RoleResolver {
 				return redis.putUser(key, value, readStartedAt);
 			}
 
-		}, database::user, redisTimeout, databaseTimeout, clock);
+		}, database::user, redisGuard, databaseGuard, clock);
 	}
 
 	/**
@@ -154,9 +154,9 @@ public final class RoleResolver {
 	}
 
 	/**
-	 * After this instance may have missed events (its NATS connection dropped at {@code since}): forgets everything
-	 * it holds in-process and stops trusting Redis entries written before the gap, so every answer cached before
-	 * it is read again from PostgreSQL.
+	 * After this instance may have missed events (its NATS connection dropped and came back at {@code since}):
+	 * forgets everything it holds in-process and stops trusting Redis entries read from PostgreSQL before
+	 * {@code since}, so every answer cached before or during the gap is read again.
 	 */
 	public void distrustCachesSince(long since) {
 		this.redis.distrustEntriesBefore(since);
@@ -170,12 +170,11 @@ public final class RoleResolver {
 		if (second != null) {
 			latest = latest.zipWith(this.changes.latest(second), Math::max);
 		}
-		return latest.timeout(this.redisTimeout).onErrorResume((ex) -> Mono.just(this.clock.millis()));
+		return this.redisGuard.guard(latest).onErrorResume((ex) -> Mono.just(this.clock.millis()));
 	}
 
 	private Mono<Boolean> changedSince(Instant issuedAt, String changeKey) {
-		return this.changes.latest(changeKey)
-			.timeout(this.redisTimeout)
+		return this.redisGuard.guard(this.changes.latest(changeKey))
 			.map((changedAt) -> changedAt > issuedAt.toEpochMilli())
 			.onErrorResume((ex) -> {
 				// Unknown means "maybe changed": distrust the claim and look the role up.

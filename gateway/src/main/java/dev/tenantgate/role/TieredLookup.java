@@ -1,10 +1,10 @@
 package dev.tenantgate.role;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Function;
 
 import dev.tenantgate.problem.AccessDeniedException;
+import dev.tenantgate.resilience.DependencyGuard;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -16,8 +16,9 @@ import reactor.core.publisher.Mono;
  * began (the local tier compares generations, the shared tier compares change times), so a read that raced an
  * invalidation never puts its old answer back.
  * <p>
- * The shared tier is an optimisation: its errors and timeouts count as a miss and the lookup goes on to the
- * database. The database is the authority: its errors and timeouts fail the lookup with
+ * Each lower tier is called through its {@link DependencyGuard} (time limit, circuit breaker, bulkhead). The shared
+ * tier is an optimisation: its errors, timeouts and refusals count as a miss and the lookup goes on to the database.
+ * The database is the authority: its errors, timeouts and refusals fail the lookup with
  * {@link RoleUnavailableException}, so the request fails closed.
  *
  * @param <K> the key
@@ -35,20 +36,20 @@ final class TieredLookup<K, V> {
 
 	private final Function<K, Mono<V>> load;
 
-	private final Duration sharedTimeout;
+	private final DependencyGuard sharedGuard;
 
-	private final Duration loadTimeout;
+	private final DependencyGuard loadGuard;
 
 	private final Clock clock;
 
 	TieredLookup(String name, LocalTier<K, V> local, SharedTier<K, V> shared, Function<K, Mono<V>> load,
-			Duration sharedTimeout, Duration loadTimeout, Clock clock) {
+			DependencyGuard sharedGuard, DependencyGuard loadGuard, Clock clock) {
 		this.name = name;
 		this.local = local;
 		this.shared = shared;
 		this.load = load;
-		this.sharedTimeout = sharedTimeout;
-		this.loadTimeout = loadTimeout;
+		this.sharedGuard = sharedGuard;
+		this.loadGuard = loadGuard;
 		this.clock = clock;
 	}
 
@@ -64,8 +65,7 @@ final class TieredLookup<K, V> {
 	}
 
 	private Mono<V> fromShared(K key) {
-		return Mono.defer(() -> this.shared.get(key))
-			.timeout(this.sharedTimeout)
+		return this.sharedGuard.guard(Mono.defer(() -> this.shared.get(key)))
 			.onErrorResume((ex) -> {
 				logger.debug(this.name + ": shared tier failed, reading the database: " + ex);
 				return Mono.empty();
@@ -75,8 +75,7 @@ final class TieredLookup<K, V> {
 	private Mono<V> fromDatabase(K key) {
 		return Mono.defer(() -> {
 			long readStartedAt = this.clock.millis();
-			return this.load.apply(key)
-				.timeout(this.loadTimeout)
+			return this.loadGuard.guard(this.load.apply(key))
 				.onErrorMap((ex) -> !(ex instanceof AccessDeniedException), (ex) -> {
 					logger.warn(this.name + ": database lookup failed, failing closed: " + ex);
 					return new RoleUnavailableException();
@@ -86,8 +85,7 @@ final class TieredLookup<K, V> {
 	}
 
 	private void fillShared(K key, V value, long readStartedAt) {
-		Mono.defer(() -> this.shared.put(key, value, readStartedAt))
-			.timeout(this.sharedTimeout)
+		this.sharedGuard.guard(Mono.defer(() -> this.shared.put(key, value, readStartedAt)))
 			.subscribe(null, (ex) -> logger.debug(this.name + ": could not fill the shared tier: " + ex));
 	}
 

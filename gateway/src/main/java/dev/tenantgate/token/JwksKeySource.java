@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.tenantgate.problem.AccessDeniedException;
 import dev.tenantgate.problem.FailureCode;
+import dev.tenantgate.resilience.DependencyGuard;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.http.MediaType;
@@ -25,7 +26,8 @@ import reactor.core.publisher.Mono;
  * <p>
  * An unknown {@code kid} triggers a refetch, because Better Auth rotates keys, but at a bounded rate: at most one
  * fetch is in flight, and a new one starts no sooner than {@code minRefetchInterval} after the previous one, so a
- * flood of tokens with made-up key ids cannot become a flood of JWKS requests. Keys older than
+ * flood of tokens with made-up key ids cannot become a flood of JWKS requests (while no key set was ever loaded, the
+ * interval is at most one second, since every token fails until one is). Keys older than
  * {@code refreshInterval} are refreshed in the background while the old ones keep serving. When a fetch fails the
  * last good key set stays in use.
  */
@@ -33,11 +35,13 @@ public final class JwksKeySource {
 
 	private static final Log logger = LogFactory.getLog(JwksKeySource.class);
 
+	private static final Duration EMPTY_SET_COOLDOWN = Duration.ofSeconds(1);
+
 	private final WebClient webClient;
 
 	private final URI jwksUri;
 
-	private final Duration timeout;
+	private final DependencyGuard guard;
 
 	private final Duration refreshInterval;
 
@@ -51,11 +55,11 @@ public final class JwksKeySource {
 
 	private volatile Instant lastFetchStarted = Instant.EPOCH;
 
-	public JwksKeySource(WebClient webClient, URI jwksUri, Duration timeout, Duration refreshInterval,
+	public JwksKeySource(WebClient webClient, URI jwksUri, DependencyGuard guard, Duration refreshInterval,
 			Duration minRefetchInterval, Clock clock) {
 		this.webClient = webClient;
 		this.jwksUri = jwksUri;
-		this.timeout = timeout;
+		this.guard = guard;
 		this.refreshInterval = refreshInterval;
 		this.minRefetchInterval = minRefetchInterval;
 		this.clock = clock;
@@ -94,7 +98,7 @@ public final class JwksKeySource {
 			return running;
 		}
 		Instant now = this.clock.instant();
-		if (now.isBefore(this.lastFetchStarted.plus(this.minRefetchInterval))) {
+		if (now.isBefore(this.lastFetchStarted.plus(cooldown()))) {
 			return Mono.just(this.keys.get());
 		}
 		Mono<KeySet> fetch = fetch()
@@ -113,13 +117,20 @@ public final class JwksKeySource {
 		return fetch;
 	}
 
+	// With no keys at all every token fails, so retry sooner (still at most once a second) than when some keys work.
+	private Duration cooldown() {
+		if (this.keys.get().byKid().isEmpty() && this.minRefetchInterval.compareTo(EMPTY_SET_COOLDOWN) > 0) {
+			return EMPTY_SET_COOLDOWN;
+		}
+		return this.minRefetchInterval;
+	}
+
 	private Mono<KeySet> fetch() {
-		return this.webClient.get()
+		return this.guard.guard(this.webClient.get()
 			.uri(this.jwksUri)
 			.accept(MediaType.APPLICATION_JSON)
 			.retrieve()
-			.bodyToMono(String.class)
-			.timeout(this.timeout)
+			.bodyToMono(String.class))
 			.map(this::parse);
 	}
 

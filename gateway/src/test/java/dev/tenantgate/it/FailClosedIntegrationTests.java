@@ -2,6 +2,9 @@ package dev.tenantgate.it;
 
 import dev.tenantgate.role.db.SchemaPreset;
 import dev.tenantgate.support.TestDatabase;
+import java.time.Duration;
+
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,18 +20,25 @@ class FailClosedIntegrationTests extends GatewayIntegrationTestSupport {
 	static void properties(DynamicPropertyRegistry registry) {
 		registerGateway(registry, SchemaPreset.PLURAL_SNAKE,
 				"spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:" + closedPort() + "/none",
-				"spring.data.redis.port=" + closedPort(), "tenantgate.roles.database.timeout=1s");
+				"spring.data.redis.port=" + closedPort(), "tenantgate.resilience.postgres.timeout=1s");
 	}
 
 	@Test
 	void coldLookupWithStoresDownIsServiceUnavailable() {
 		String token = tokens.token(TestDatabase.newId(), TestDatabase.newId(), "owner");
-		this.client.get()
+		// Until the first JWKS fetch has landed (the machine may be slow), the answer is 503 keys_unavailable;
+		// after it, 503 role_unavailable. Never anything else.
+		Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> this.client.get()
 			.uri("/api/me")
 			.header(HttpHeaders.AUTHORIZATION, bearer(token))
 			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
 			.expectHeader()
-			.valueEquals(HttpHeaders.RETRY_AFTER, "5");
+			.valueEquals(HttpHeaders.RETRY_AFTER, "5")
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("role_unavailable"));
 		TenantAuthorizationIntegrationTests.expectProblem(this.client.get()
 			.uri("/api/me")
 			.header(HttpHeaders.AUTHORIZATION, bearer(token))

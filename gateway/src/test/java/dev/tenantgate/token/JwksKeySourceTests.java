@@ -183,7 +183,7 @@ class JwksKeySourceTests {
 	}
 
 	private JwksKeySource keySource(URI uri) {
-		return new JwksKeySource(WebClient.create(), uri, Duration.ofSeconds(5), REFRESH, MIN_REFETCH, this.clock);
+		return new JwksKeySource(WebClient.create(), uri, TestJwts.jwksGuard(), REFRESH, MIN_REFETCH, this.clock);
 	}
 
 	private JwtVerifier verifier() {

@@ -248,7 +248,7 @@ class JwtVerifierTests {
 
 	private JwtVerifier verifier(Set<JWSAlgorithm> algorithms, TokenClaims claims) {
 		JwksKeySource keys = new JwksKeySource(WebClient.create(),
-				URI.create(this.wireMock.baseUrl() + TestJwts.JWKS_PATH), Duration.ofSeconds(5), Duration.ofHours(1),
+				URI.create(this.wireMock.baseUrl() + TestJwts.JWKS_PATH), TestJwts.jwksGuard(), Duration.ofHours(1),
 				Duration.ofSeconds(30), this.clock);
 		return new JwtVerifier(keys, new VerifiedTokenCache(100, Duration.ofMinutes(5), this.clock), algorithms,
 				TestJwts.ISSUER, List.of(TestJwts.AUDIENCE), SKEW, claims, this.clock);

@@ -26,6 +26,7 @@ import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.tenantgate.resilience.DependencyGuard;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -134,6 +135,12 @@ final class TestJwts {
 			throw new UnsupportedOperationException();
 		}
 
+	}
+
+	/** A guard that lets every call through within 5 s (no breaker trips in these tests' few calls). */
+	static DependencyGuard jwksGuard() {
+		return DependencyGuard.of("jwks",
+				new DependencyGuard.Settings(Duration.ofSeconds(5), 100, 1000, 1000, Duration.ofSeconds(1), 0));
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.tenantgate.role.redis;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,14 +42,11 @@ public final class RedisRoleStore {
 
 	private final Duration clockTolerance;
 
-	private final Clock clock;
-
 	private final AtomicLong distrustBefore = new AtomicLong();
 
 	public RedisRoleStore(ReactiveStringRedisTemplate redis, RedisKeys keys, Duration ttl, Duration negativeTtl,
-			Duration clockTolerance, Clock clock) {
+			Duration clockTolerance) {
 		this.redis = redis;
-		this.clock = clock;
 		this.keys = keys;
 		this.ttl = ttl;
 		this.negativeTtl = negativeTtl;

@@ -1,0 +1,99 @@
+package dev.tenantgate.resilience;
+
+import java.time.Duration;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Resilience4j decorators around one dependency (Redis, PostgreSQL, the JWKS endpoint): a time limit, a circuit
+ * breaker, and optionally a bulkhead that bounds concurrent calls. The time limiter sits inside the breaker, so a
+ * timeout counts as a failure; the bulkhead sits outside, so a call it refuses never reaches the breaker. An open
+ * breaker or a full bulkhead fails the call at once, without touching the dependency, and the breaker probes again
+ * after {@code waitInOpenState}, so a dependency that comes back is used again within seconds.
+ */
+public final class DependencyGuard {
+
+	private final CircuitBreaker breaker;
+
+	private final TimeLimiter limiter;
+
+	private final @Nullable Bulkhead bulkhead;
+
+	private DependencyGuard(CircuitBreaker breaker, TimeLimiter limiter, @Nullable Bulkhead bulkhead) {
+		this.breaker = breaker;
+		this.limiter = limiter;
+		this.bulkhead = bulkhead;
+	}
+
+	/**
+	 * @param name the dependency, e.g. {@code postgres}
+	 * @param settings its limits
+	 */
+	public static DependencyGuard of(String name, Settings settings) {
+		CircuitBreaker breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
+			.slidingWindowSize(settings.slidingWindowSize())
+			.minimumNumberOfCalls(settings.minimumNumberOfCalls())
+			.failureRateThreshold(settings.failureRateThreshold())
+			.waitDurationInOpenState(settings.waitInOpenState())
+			.permittedNumberOfCallsInHalfOpenState(3)
+			.automaticTransitionFromOpenToHalfOpenEnabled(false)
+			.build());
+		TimeLimiter limiter = TimeLimiter.of(name, TimeLimiterConfig.custom().timeoutDuration(settings.timeout()).build());
+		Bulkhead bulkhead = (settings.maxConcurrentCalls() > 0) ? Bulkhead.of(name, BulkheadConfig.custom()
+			.maxConcurrentCalls(settings.maxConcurrentCalls())
+			.maxWaitDuration(Duration.ZERO)
+			.build()) : null;
+		return new DependencyGuard(breaker, limiter, bulkhead);
+	}
+
+	/** Decorates {@code call}; permission is taken per subscription. */
+	public <T> Mono<T> guard(Mono<T> call) {
+		Mono<T> guarded = call.transformDeferred(TimeLimiterOperator.of(this.limiter))
+			.transformDeferred(CircuitBreakerOperator.of(this.breaker));
+		return (this.bulkhead != null) ? guarded.transformDeferred(BulkheadOperator.of(this.bulkhead)) : guarded;
+	}
+
+	public CircuitBreaker.State state() {
+		return this.breaker.getState();
+	}
+
+	public String name() {
+		return this.breaker.getName();
+	}
+
+	/**
+	 * The limits of one dependency.
+	 *
+	 * @param timeout the time limit of one call
+	 * @param failureRateThreshold percentage of failed calls that opens the breaker
+	 * @param minimumNumberOfCalls calls needed before the failure rate counts
+	 * @param slidingWindowSize calls the failure rate is computed over
+	 * @param waitInOpenState how long the breaker stays open before it lets probes through
+	 * @param maxConcurrentCalls concurrent calls allowed; 0 for no bound
+	 */
+	public record Settings(Duration timeout, float failureRateThreshold, int minimumNumberOfCalls,
+			int slidingWindowSize, Duration waitInOpenState, int maxConcurrentCalls) {
+
+		public Settings {
+			if (timeout.isNegative() || timeout.isZero()) {
+				throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
+			}
+			if (failureRateThreshold <= 0 || failureRateThreshold > 100) {
+				throw new IllegalArgumentException(
+						"failureRateThreshold must be in (0, 100], but was " + failureRateThreshold);
+			}
+		}
+
+	}
+
+}

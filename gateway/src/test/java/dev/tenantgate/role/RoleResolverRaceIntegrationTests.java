@@ -1,0 +1,308 @@
+package dev.tenantgate.role;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.tenantgate.resilience.DependencyGuard;
+import dev.tenantgate.role.db.BetterAuthRepository;
+import dev.tenantgate.role.local.LocalRoleCache;
+import dev.tenantgate.role.redis.RedisChangeTimes;
+import dev.tenantgate.role.redis.RedisKeys;
+import dev.tenantgate.role.redis.RedisRoleStore;
+import dev.tenantgate.support.TestServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
+/**
+ * The read-invalidate-write race of the role tiers (issue 3, "no stale refill"), against a real Redis: a database
+ * read that is in flight when an invalidation lands must not put its old answer back into the in-process cache or
+ * into Redis. The database tier is a mock whose answer is a {@link Sinks.One} the test completes, so the read is in
+ * flight exactly as long as the test wants.
+ * <p>
+ * The resolvers share a clock the test moves forward by hand: the Redis fill guard refuses a fill whose read began
+ * less than the clock tolerance (1 s) after the latest recorded change, so the "next read" steps move the clock past
+ * that tolerance instead of sleeping.
+ */
+class RoleResolverRaceIntegrationTests {
+
+	private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(1);
+
+	/** How long a fire-and-forget Redis fill is given to land (it takes a few milliseconds when it does). */
+	private static final Duration FILL_CHANCE = Duration.ofMillis(200);
+
+	private static final MembershipKey KEY = new MembershipKey("u1", "acme");
+
+	private final MutableClock clock = new MutableClock(Instant.now());
+
+	private LettuceConnectionFactory connectionFactory;
+
+	private ReactiveStringRedisTemplate redis;
+
+	private RedisKeys keys;
+
+	@BeforeEach
+	void connect() {
+		TestServices.Endpoints services = TestServices.require();
+		this.connectionFactory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(services.redisHost(), services.redisPort()));
+		this.connectionFactory.afterPropertiesSet();
+		this.connectionFactory.start();
+		this.redis = new ReactiveStringRedisTemplate(this.connectionFactory);
+		String run = "t" + UUID.randomUUID().toString().replace("-", "");
+		this.keys = new RedisKeys(run + "perm:", run + "perm-user:", run + "perm-chg:");
+	}
+
+	@AfterEach
+	void cleanUp() {
+		if (this.connectionFactory == null) {
+			return;
+		}
+		for (String prefix : List.of(this.keys.membershipPrefix(), this.keys.userPrefix(), this.keys.changePrefix())) {
+			this.redis.delete(this.redis.scan(ScanOptions.scanOptions().match(prefix + "*").count(1000).build()))
+				.block(Duration.ofSeconds(5));
+		}
+		this.connectionFactory.destroy();
+	}
+
+	@Test // issue-3
+	void invalidationDuringDatabaseReadLeavesNoStaleEntryInEitherTier() throws Exception {
+		Instance gateway = new Instance();
+		Sinks.One<Membership> oldRead = Sinks.one();
+		Sinks.One<Membership> newRead = Sinks.one();
+		given(gateway.database.membership(KEY)).willReturn(oldRead.asMono(), newRead.asMono());
+
+		CompletableFuture<Membership> inFlight = gateway.resolver.membership(KEY, null, null).toFuture();
+		verify(gateway.database, timeout(2000)).membership(KEY);
+		this.clock.advance(Duration.ofMillis(10));
+		gateway.resolver.membershipChanged(KEY, this.clock.millis()).block(Duration.ofSeconds(5));
+		oldRead.tryEmitValue(Membership.of("staff")).orThrow();
+
+		assertThat(inFlight.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("staff"));
+		Thread.sleep(FILL_CHANCE.toMillis());
+		assertThat(gateway.local.membership(KEY)).isNull();
+		assertThat(redisValue(KEY)).isNull();
+
+		this.clock.advance(CLOCK_TOLERANCE.plusSeconds(1));
+		CompletableFuture<Membership> next = gateway.resolver.membership(KEY, null, null).toFuture();
+		verify(gateway.database, timeout(2000).times(2)).membership(KEY);
+		newRead.tryEmitValue(Membership.of("viewer")).orThrow();
+
+		assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("viewer"));
+		assertThat(gateway.local.membership(KEY)).isEqualTo(Membership.of("viewer"));
+		awaitRedisValue(KEY, "viewer@" + this.clock.millis());
+		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("viewer"));
+		verify(gateway.database, times(2)).membership(KEY);
+	}
+
+	@Test // issue-3
+	void invalidationOnAnotherInstanceDuringDatabaseReadKeepsStaleEntryOutOfRedis() throws Exception {
+		Instance reader = new Instance();
+		Instance invalidator = new Instance();
+		Sinks.One<Membership> oldRead = Sinks.one();
+		given(reader.database.membership(KEY)).willReturn(oldRead.asMono());
+		given(invalidator.database.membership(KEY)).willReturn(Mono.just(Membership.of("viewer")));
+
+		CompletableFuture<Membership> inFlight = reader.resolver.membership(KEY, null, null).toFuture();
+		verify(reader.database, timeout(2000)).membership(KEY);
+		this.clock.advance(Duration.ofMillis(10));
+		invalidator.resolver.membershipChanged(KEY, this.clock.millis()).block(Duration.ofSeconds(5));
+		oldRead.tryEmitValue(Membership.of("staff")).orThrow();
+
+		assertThat(inFlight.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("staff"));
+		Thread.sleep(FILL_CHANCE.toMillis());
+		assertThat(redisValue(KEY)).isNull();
+
+		// The invalidating instance therefore reads the database, not the reader's old answer.
+		this.clock.advance(CLOCK_TOLERANCE.plusSeconds(1));
+		assertThat(invalidator.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("viewer"));
+		verify(invalidator.database).membership(KEY);
+		awaitRedisValue(KEY, "viewer@" + this.clock.millis());
+	}
+
+	@Test
+	void databaseReadWithoutInvalidationFillsBothTiers() throws Exception {
+		Instance gateway = new Instance();
+		Sinks.One<Membership> read = Sinks.one();
+		given(gateway.database.membership(KEY)).willReturn(read.asMono());
+
+		long readStartedAt = this.clock.millis();
+		CompletableFuture<Membership> lookup = gateway.resolver.membership(KEY, null, null).toFuture();
+		verify(gateway.database, timeout(2000)).membership(KEY);
+		this.clock.advance(Duration.ofMillis(10));
+		read.tryEmitValue(Membership.of("staff")).orThrow();
+
+		assertThat(lookup.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("staff"));
+		assertThat(gateway.local.membership(KEY)).isEqualTo(Membership.of("staff"));
+		// Stamped with when the read began, not when it was written.
+		awaitRedisValue(KEY, "staff@" + readStartedAt);
+	}
+
+	@Test
+	void databaseReadWithoutInvalidationServesOtherInstancesFromRedis() {
+		Instance first = new Instance();
+		Instance second = new Instance();
+		given(first.database.membership(KEY)).willReturn(Mono.just(Membership.of("staff")));
+
+		assertThat(first.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("staff"));
+		awaitRedisValue(KEY, "staff@" + this.clock.millis());
+
+		assertThat(second.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("staff"));
+		verify(second.database, times(0)).membership(KEY);
+	}
+
+	@Test
+	void distrustCachesSinceIgnoresRedisEntriesStampedBeforeAndUsesThoseStampedAfter() throws Exception {
+		Instance gateway = new Instance();
+		given(gateway.database.membership(KEY)).willReturn(Mono.just(Membership.of("staff")),
+				Mono.just(Membership.of("viewer")));
+
+		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("staff"));
+		long writtenBefore = this.clock.millis();
+		awaitRedisValue(KEY, "staff@" + writtenBefore);
+
+		this.clock.advance(Duration.ofMillis(1));
+		long since = this.clock.millis();
+		gateway.resolver.distrustCachesSince(since);
+		assertThat(gateway.local.membership(KEY)).isNull();
+
+		this.clock.advance(Duration.ofMillis(5));
+		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("viewer"));
+		verify(gateway.database, times(2)).membership(KEY);
+		awaitRedisValue(KEY, "viewer@" + this.clock.millis());
+
+		gateway.local.evictMembership(KEY);
+		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("viewer"));
+		verify(gateway.database, times(2)).membership(KEY);
+	}
+
+	@Test // the Redis entry is stamped with when its read began, so a read in flight across the gap is not trusted
+	void distrustCachesSinceIgnoresAnswerReadBeforeItButFilledAfter() throws Exception {
+		Instance gateway = new Instance();
+		Sinks.One<Membership> readDuringGap = Sinks.one();
+		given(gateway.database.membership(KEY)).willReturn(readDuringGap.asMono(), Mono.just(Membership.of("viewer")));
+
+		CompletableFuture<Membership> inFlight = gateway.resolver.membership(KEY, null, null).toFuture();
+		verify(gateway.database, timeout(2000)).membership(KEY);
+		this.clock.advance(Duration.ofMillis(10));
+		gateway.resolver.distrustCachesSince(this.clock.millis());
+		this.clock.advance(Duration.ofMillis(10));
+		readDuringGap.tryEmitValue(Membership.of("staff")).orThrow();
+		assertThat(inFlight.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("staff"));
+		assertThat(gateway.local.membership(KEY)).isNull();
+		Thread.sleep(FILL_CHANCE.toMillis());
+
+		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("viewer"));
+		verify(gateway.database, times(2)).membership(KEY);
+	}
+
+	@Test
+	void distrustCachesSinceUsesRedisEntryStampedExactlyThen() {
+		Instance gateway = new Instance();
+		given(gateway.database.membership(KEY)).willReturn(Mono.just(Membership.of("staff")));
+		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("staff"));
+		awaitRedisValue(KEY, "staff@" + this.clock.millis());
+
+		gateway.resolver.distrustCachesSince(this.clock.millis());
+
+		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("staff"));
+		verify(gateway.database, times(1)).membership(KEY);
+	}
+
+	private String redisValue(MembershipKey key) {
+		return this.redis.opsForValue().get(this.keys.membership(key)).block(Duration.ofSeconds(5));
+	}
+
+	private void awaitRedisValue(MembershipKey key, String expected) {
+		await().atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(10))
+			.untilAsserted(() -> assertThat(redisValue(key)).isEqualTo(expected));
+	}
+
+	/** One gateway instance: its own in-process cache and change-time mirror, the shared Redis and clock. */
+	private final class Instance {
+
+		final LocalRoleCache local = new LocalRoleCache(1000, Duration.ofMinutes(1), Duration.ofSeconds(30));
+
+		final BetterAuthRepository database = mock(BetterAuthRepository.class);
+
+		final RoleResolver resolver;
+
+		Instance() {
+			RoleResolverRaceIntegrationTests outer = RoleResolverRaceIntegrationTests.this;
+			RedisRoleStore store = new RedisRoleStore(outer.redis, outer.keys, Duration.ofMinutes(5),
+					Duration.ofMinutes(1), CLOCK_TOLERANCE);
+			RedisChangeTimes changes = new RedisChangeTimes(outer.redis, Duration.ofMinutes(30), Duration.ofMinutes(1),
+					1000);
+			this.resolver = new RoleResolver(this.local, store, changes, outer.keys, this.database,
+					guard("redis", Duration.ofSeconds(2)), guard("postgres", Duration.ofSeconds(5)), outer.clock);
+		}
+
+	}
+
+	/** A clock the test moves forward by hand. */
+	private static final class MutableClock extends Clock {
+
+		private volatile Instant now;
+
+		MutableClock(Instant start) {
+			this.now = start;
+		}
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+	}
+
+	private static DependencyGuard guard(String name, Duration timeout) {
+		return DependencyGuard.of(name, new DependencyGuard.Settings(timeout, 100, 1000, 1000, Duration.ofSeconds(1), 0));
+	}
+
+}

@@ -1,0 +1,3 @@
+import { eventSuite } from "./event-suite.js";
+
+eventSuite("better-auth-default");
