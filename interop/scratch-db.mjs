@@ -2,12 +2,15 @@
 // Connection settings come from PGHOST/PGPORT/PGUSER/PGPASSWORD (defaults: 127.0.0.1:5432, postgres).
 import pg from "pg";
 
-const base = {
+/** Connection settings of the local PostgreSQL (for other clients, e.g. the gateway's R2DBC URL). */
+export const pgSettings = {
   host: process.env.PGHOST ?? "127.0.0.1",
   port: Number(process.env.PGPORT ?? 5432),
   user: process.env.PGUSER ?? "postgres",
   password: process.env.PGPASSWORD,
 };
+
+const base = pgSettings;
 
 export function scratchName(prefix) {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}`.toLowerCase();

@@ -5,7 +5,9 @@
 // Env: PRESET (better-auth-default | plural-snake, default plural-snake), DATABASE_URL (required), PORT (0 = any
 // free port; default 3000), ALG (EdDSA | RS256 | ES256, default EdDSA), BASE_URL (default http://127.0.0.1:<port>),
 // SEED=1 to create the fixture users/organizations (fixtures.mjs) and FIXTURES_OUT=<file> to write them as JSON,
-// NATS_URL (e.g. nats://127.0.0.1:4222) to publish the identity change events there, SUBJECT_PREFIX (default "").
+// NATS_URL (e.g. nats://127.0.0.1:4222) to publish the identity change events there, SUBJECT_PREFIX (default "");
+// PUBLISHER=package to publish them with the project's @tenantgate/better-auth-nats package instead of this file's
+// hooks (then no EVENT lines are printed).
 // Prints one line `READY <baseUrl>` on stdout once it accepts requests (after seeding), and one
 // `EVENT <subject> <json>` line per identity change (the events of the project's events contract).
 //
@@ -15,6 +17,12 @@
 //   /noorg/api/auth/*  a second Better Auth on the same database, keys and sessions, whose tokens carry the
 //                      library's default payload (the whole user, no organization claims)
 //   /health            200 once the schema exists
+//
+// Key rotation (used by e2e.mjs): `rotateSigningKey(auth, alg)` mints a new key with the jwt plugin's own createJwk
+// (the newest key of the configured algorithm signs from then on; older keys stay in the JWKS), and the running
+// server's `restart({ alg })` replaces both Better Auth instances by new ones on the same database configured for
+// another algorithm, minting that algorithm's first key (the plugin would otherwise keep signing with the newest
+// live key of any algorithm).
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -22,6 +30,7 @@ import { betterAuth } from "better-auth";
 import { bearer } from "better-auth/plugins";
 import { createAuthMiddleware } from "better-auth/api";
 import { getMigrations } from "better-auth/db/migration";
+import { createJwk } from "better-auth/plugins/jwt";
 import { createAccessControl } from "better-auth/plugins/access";
 import { defaultStatements, ownerAc, adminAc } from "better-auth/plugins/organization/access";
 import {
@@ -48,7 +57,7 @@ export const platformRoles = {
   superadmin: platformAc.newRole({ ...adminStatements }),
 };
 
-const keyPairConfigs = {
+export const keyPairConfigs = {
   EdDSA: { alg: "EdDSA", crv: "Ed25519" },
   RS256: { alg: "RS256" },
   ES256: { alg: "ES256" },
@@ -121,26 +130,45 @@ function eventOptions(publish, trace) {
 }
 
 /**
+ * Hooks that publish the events: this file's own (`emit`), or, given `natsPublisher` (a publisher of the
+ * project's @tenantgate/better-auth-nats package, ../integrations/better-auth-nats), that package's
+ * natsOrganizationHooks and natsUserEvents plugin, which publish to NATS themselves.
+ */
+async function eventHooks({ emit, trace, natsPublisher }) {
+  if (!natsPublisher) {
+    const own = eventOptions(emit, trace);
+    return { options: { hooks: own.hooks }, organization: own.organization, plugins: [] };
+  }
+  const { natsOrganizationHooks, natsUserEvents } = await import("@tenantgate/better-auth-nats");
+  return {
+    options: {},
+    organization: { organizationHooks: natsOrganizationHooks(natsPublisher) },
+    plugins: [natsUserEvents(natsPublisher)],
+  };
+}
+
+/**
  * Two Better Auth instances on one database: `auth` issues JWTs with organizationId/orgRole claims,
  * `plainAuth` the library's default payload. Creates the schema (runMigrations) if it is missing.
+ * Events go to `emit` (this file's hooks) unless `natsPublisher` is given (see eventHooks).
  */
 export async function createAuthPair({
-  preset = "plural-snake", pool, baseURL, alg = "EdDSA", emit = () => {}, trace = () => {},
+  preset = "plural-snake", pool, baseURL, alg = "EdDSA", emit = () => {}, trace = () => {}, natsPublisher,
 }) {
   const keyPairConfig = keyPairConfigs[alg];
   if (!keyPairConfig) throw new Error(`ALG must be one of ${Object.keys(keyPairConfigs).join(", ")}`);
-  const events = eventOptions(emit, trace);
+  const events = await eventHooks({ emit, trace, natsPublisher });
   const make = (jwtOptions, withEvents) =>
     betterAuth(
       authOptions(preset, {
         database: pool,
         baseURL,
         extra: {
-          options: { ...(withEvents ? { hooks: events.hooks } : {}), logger: { level: "error" } },
+          options: { ...(withEvents ? events.options : {}), logger: { level: "error" } },
           admin: { roles: platformRoles, adminRoles: ["admin", "superadmin"] },
           organization: { ac: orgAc, roles: orgRoles, ...(withEvents ? events.organization : {}) },
           jwt: { jwks: { keyPairConfig }, ...jwtOptions },
-          plugins: [bearer()],
+          plugins: [bearer(), ...(withEvents ? events.plugins : [])],
         },
       }),
     );
@@ -172,8 +200,22 @@ export async function createAuthPair({
   const { runMigrations } = await getMigrations(auth.options);
   await runMigrations();
   // Create the signing key through the main instance, so that both instances share one key.
-  await auth.api.getJwks();
+  const { keys } = await auth.api.getJwks();
+  // Restarted with another algorithm on an existing database: mint that algorithm's first key.
+  if (!keys.some((k) => k.alg === keyPairConfig.alg)) await rotateSigningKey(auth, alg);
   return { auth, plainAuth };
+}
+
+/**
+ * Mints a new signing key of `alg` with the jwt plugin's createJwk (the library's explicit rotation). An instance
+ * configured for `alg` signs with it from now on; the previous keys stay in the JWKS (no expiry, no grace period).
+ * Returns the key's id (the `kid`).
+ */
+export async function rotateSigningKey(auth, alg = "EdDSA") {
+  const keyPairConfig = keyPairConfigs[alg];
+  if (!keyPairConfig) throw new Error(`alg must be one of ${Object.keys(keyPairConfigs).join(", ")}`);
+  const key = await createJwk({ context: await auth.$context }, { jwks: { keyPairConfig } });
+  return key.id;
 }
 
 async function toRequest(req, baseUrl, url) {
@@ -199,7 +241,7 @@ async function sendResponse(res, response) {
 }
 
 /** Starts the HTTP server; resolves once the schema exists and requests are served. */
-export async function startServer({ preset, databaseUrl, port = 3000, alg = "EdDSA", baseURL, emit, trace } = {}) {
+export async function startServer({ preset, databaseUrl, port = 3000, alg = "EdDSA", baseURL, emit, trace, natsPublisher } = {}) {
   let handlers = null;
   const server = http.createServer(async (req, res) => {
     try {
@@ -224,11 +266,19 @@ export async function startServer({ preset, databaseUrl, port = 3000, alg = "EdD
   let closing = false;
   // pool.end() resolves before the sockets are closed; a database dropped right after must not crash us.
   pool.on("error", (err) => closing || console.error(`pg pool: ${err.message}`));
-  handlers = await createAuthPair({ preset, pool, baseURL: baseUrl, alg, emit, trace });
-  return {
+  handlers = await createAuthPair({ preset, pool, baseURL: baseUrl, alg, emit, trace, natsPublisher });
+  const running = {
     ...handlers,
     pool,
     baseUrl,
+    alg,
+    /** New Better Auth instances on the same database, port and secret, signing with `alg` (sessions survive). */
+    async restart({ alg: newAlg = running.alg } = {}) {
+      const next = await createAuthPair({ preset, pool, baseURL: baseUrl, alg: newAlg, emit, trace, natsPublisher });
+      handlers = next;
+      Object.assign(running, next, { alg: newAlg });
+      return running;
+    },
     async close() {
       closing = true;
       const closed = new Promise((resolve) => server.close(resolve));
@@ -237,6 +287,7 @@ export async function startServer({ preset, databaseUrl, port = 3000, alg = "EdD
       await pool.end();
     },
   };
+  return running;
 }
 
 /** EVENT lines on stdout, and NATS messages when NATS_URL is set (subject = SUBJECT_PREFIX + subject). */
@@ -264,7 +315,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error("DATABASE_URL is required");
     process.exit(2);
   }
-  const events = await eventSink(env);
+  let events;
+  let natsPublisher;
+  if (env.PUBLISHER === "package") {
+    if (!env.NATS_URL) {
+      console.error("PUBLISHER=package needs NATS_URL");
+      process.exit(2);
+    }
+    const { createNatsPublisher } = await import("@tenantgate/better-auth-nats");
+    natsPublisher = await createNatsPublisher({ servers: env.NATS_URL, subjectPrefix: env.SUBJECT_PREFIX ?? "" });
+    events = { emit: () => {}, close: () => natsPublisher.close() };
+  } else {
+    events = await eventSink(env);
+  }
   const running = await startServer({
     preset: env.PRESET ?? "plural-snake",
     databaseUrl: env.DATABASE_URL,
@@ -272,6 +335,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     alg: env.ALG ?? "EdDSA",
     baseURL: env.BASE_URL,
     emit: events.emit,
+    natsPublisher,
   });
   if (env.SEED === "1") {
     const { seed } = await import("./fixtures.mjs");
