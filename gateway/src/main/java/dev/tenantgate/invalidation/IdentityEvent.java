@@ -21,7 +21,7 @@ public record IdentityEvent(Type type, @Nullable String eventId, @Nullable Strin
 
 		MEMBER_ROLE_CHANGED("member.role.changed"), MEMBER_REMOVED("member.removed"), MEMBER_ADDED("member.added"),
 		ORGANIZATION_DELETED("organization.deleted"), USER_ROLE_CHANGED("user.role.changed"),
-		USER_BANNED("user.banned"), USER_UNBANNED("user.unbanned");
+		USER_BANNED("user.banned"), USER_UNBANNED("user.unbanned"), USER_DELETED("user.deleted");
 
 		private final String subject;
 
@@ -42,7 +42,7 @@ public record IdentityEvent(Type type, @Nullable String eventId, @Nullable Strin
 		}
 
 		boolean isUserEvent() {
-			return this == USER_ROLE_CHANGED || this == USER_BANNED || this == USER_UNBANNED;
+			return this == USER_ROLE_CHANGED || this == USER_BANNED || this == USER_UNBANNED || this == USER_DELETED;
 		}
 
 	}

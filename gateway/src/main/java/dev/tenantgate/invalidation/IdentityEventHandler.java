@@ -47,7 +47,7 @@ public final class IdentityEventHandler {
 			case MEMBER_ROLE_CHANGED, MEMBER_REMOVED, MEMBER_ADDED ->
 				this.roles.membershipChanged(new MembershipKey(event.userId(), event.organizationId()), changedAt);
 			case ORGANIZATION_DELETED -> this.roles.organizationChanged(event.organizationId(), changedAt);
-			case USER_ROLE_CHANGED, USER_BANNED, USER_UNBANNED -> this.roles.userChanged(event.userId(), changedAt);
+			case USER_ROLE_CHANGED, USER_BANNED, USER_UNBANNED, USER_DELETED -> this.roles.userChanged(event.userId(), changedAt);
 		};
 	}
 

@@ -39,8 +39,7 @@ public final class IdentityEventParser {
 			throw new MalformedEventException("payload is not a JSON object on " + subject);
 		}
 		String userId = id(fields, "userId", type.isMemberEvent() || type.isUserEvent(), subject);
-		String organizationId = id(fields, "organizationId", type != IdentityEvent.Type.USER_ROLE_CHANGED
-				&& type != IdentityEvent.Type.USER_BANNED && type != IdentityEvent.Type.USER_UNBANNED, subject);
+		String organizationId = id(fields, "organizationId", !type.isUserEvent(), subject);
 		if (!(fields.get("occurredAt") instanceof Number occurredAt) || occurredAt.longValue() <= 0) {
 			throw new MalformedEventException("occurredAt is missing or not epoch milliseconds on " + subject);
 		}

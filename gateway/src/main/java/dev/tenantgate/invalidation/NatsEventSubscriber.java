@@ -21,10 +21,11 @@ import org.springframework.context.SmartLifecycle;
  * Subscribes every instance to the identity change subjects on core NATS (no queue group: each instance must drop
  * its own in-process entries; the Redis deletes are idempotent).
  * <p>
- * Core NATS delivers at most once, so an instance that lost its connection may have missed events. On reconnect it
- * forgets everything it cached in-process and stops trusting Redis entries written before the reconnect: every
- * answer cached before or during the gap is read again from PostgreSQL. The connection is made in the background,
- * so the gateway starts and serves (with TTL-bounded caches) while NATS is down.
+ * Core NATS delivers at most once, so an instance that lost its connection may have missed events, and one that just
+ * started has missed everything before. On (re)connect it forgets everything it cached in-process, stops trusting
+ * Redis entries read before the (re)connect, and trusts role claims only in tokens issued after it: every answer
+ * from before the gap is read again from PostgreSQL. While disconnected it trusts no role claim. The connection is
+ * made in the background, so the gateway starts and serves while NATS is down.
  */
 public final class NatsEventSubscriber implements SmartLifecycle, ConnectionListener {
 
@@ -46,7 +47,8 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 
 	private volatile boolean running;
 
-	private volatile boolean missedEvents;
+	// Until the first subscription, every change so far is unknown to this instance: the same as a gap.
+	private volatile boolean missedEvents = true;
 
 	public NatsEventSubscriber(String url, String subjectPrefix, IdentityEventParser parser,
 			IdentityEventHandler handler, RoleResolver roles, Clock clock) {
@@ -56,6 +58,7 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 		this.handler = handler;
 		this.roles = roles;
 		this.clock = clock;
+		roles.trustClaimsIssuedFrom(Long.MAX_VALUE);
 	}
 
 	@Override
@@ -84,22 +87,32 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 				this.connection = conn;
 				subscribe(conn);
 				logger.info("NATS connected to " + conn.getConnectedUrl() + "; listening on " + subjects());
+				catchUp();
 			}
 			case DISCONNECTED -> {
 				this.missedEvents = true;
-				logger.warn("NATS disconnected: identity change events may be missed until it reconnects");
+				this.roles.trustClaimsIssuedFrom(Long.MAX_VALUE);
+				logger.warn("NATS disconnected: identity change events may be missed until it reconnects; "
+						+ "role claims are looked up meanwhile");
 			}
-			case RECONNECTED, RESUBSCRIBED -> {
-				if (this.missedEvents) {
-					this.missedEvents = false;
-					this.roles.distrustCachesSince(this.clock.millis());
-					logger.warn("NATS reconnected: dropped the in-process role caches and older Redis entries, "
-							+ "since events may have been missed");
-				}
-			}
+			case RECONNECTED, RESUBSCRIBED -> catchUp();
 			case CLOSED -> logger.info("NATS connection closed");
 			default -> {
 			}
+		}
+	}
+
+	/**
+	 * After a time without subscription: answers cached before now, and role claims in tokens issued before now,
+	 * may predate changes this instance never heard of, so they are read again.
+	 */
+	private void catchUp() {
+		if (this.missedEvents) {
+			this.missedEvents = false;
+			long now = this.clock.millis();
+			this.roles.distrustCachesSince(now);
+			this.roles.trustClaimsIssuedFrom(now);
+			logger.info("Listening for identity changes from now on: role caches and older role claims are re-read");
 		}
 	}
 

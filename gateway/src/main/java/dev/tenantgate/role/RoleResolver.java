@@ -2,6 +2,7 @@ package dev.tenantgate.role;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantgate.resilience.DependencyGuard;
 import dev.tenantgate.role.db.BetterAuthRepository;
@@ -38,6 +39,9 @@ public final class RoleResolver {
 	private final DependencyGuard redisGuard;
 
 	private final Clock clock;
+
+	// Without a change feed (NATS disabled) claims are trusted, as configured; the subscriber narrows this.
+	private final AtomicLong claimsTrustedFrom = new AtomicLong();
 
 	public RoleResolver(LocalRoleCache local, RedisRoleStore redis, RedisChangeTimes changes, RedisKeys keys,
 			BetterAuthRepository database, DependencyGuard redisGuard, DependencyGuard databaseGuard, Clock clock) {
@@ -106,7 +110,7 @@ public final class RoleResolver {
 	 * @param issuedAt the token's {@code iat}; a claim without it is not trusted
 	 */
 	public Mono<Membership> membership(MembershipKey key, @Nullable Membership claimed, @Nullable Instant issuedAt) {
-		if (claimed == null || issuedAt == null) {
+		if (claimed == null || !claimsTrustable(issuedAt)) {
 			return this.memberships.get(key);
 		}
 		return changedSince(issuedAt, this.keys.membershipChange(key))
@@ -122,10 +126,22 @@ public final class RoleResolver {
 
 	/** Whether the user's platform role or ban changed after {@code issuedAt} (so a role claim is stale). */
 	public Mono<Boolean> userChangedSince(String userId, @Nullable Instant issuedAt) {
-		if (issuedAt == null) {
+		if (!claimsTrustable(issuedAt)) {
 			return Mono.just(true);
 		}
 		return changedSince(issuedAt, this.keys.userChange(userId));
+	}
+
+	/**
+	 * Trusts role claims only in tokens issued at or after {@code time}: changes before it may never have reached
+	 * this instance (it was not subscribed), so older claims are looked up. {@link Long#MAX_VALUE} trusts no claim.
+	 */
+	public void trustClaimsIssuedFrom(long time) {
+		this.claimsTrustedFrom.set(time);
+	}
+
+	private boolean claimsTrustable(@Nullable Instant issuedAt) {
+		return issuedAt != null && issuedAt.toEpochMilli() >= this.claimsTrustedFrom.get();
 	}
 
 	/**

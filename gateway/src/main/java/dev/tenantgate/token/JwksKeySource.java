@@ -107,7 +107,8 @@ public final class JwksKeySource {
 				logger.warn("JWKS fetch from " + this.jwksUri + " failed, keeping the last good key set: " + ex);
 				return Mono.just(this.keys.get());
 			})
-			.doFinally((signal) -> this.inFlight.set(null))
+			// Cleared before subscribers see the end, so a refresh asked for right after starts a new fetch.
+			.doOnTerminate(() -> this.inFlight.set(null))
 			.cache();
 		if (!this.inFlight.compareAndSet(null, fetch)) {
 			Mono<KeySet> other = this.inFlight.get();

@@ -240,4 +240,35 @@ class TwoInstanceConsistencyIntegrationTests {
 		clients.forEach((client) -> client.get().uri("/api/status").exchange().expectStatus().isOk());
 	}
 
+	@Test
+	void roleClaimsInTokensIssuedBeforeTheInstancesSubscribedAreLookedUp() {
+		String org = fixtures.organization();
+		String user = fixtures.user("user");
+		fixtures.member(user, org, "viewer"); // demoted from owner while no gateway was listening
+		String oldOwnerToken = GatewayIntegrationTestSupport.tokens.ed25519((claims) -> claims.subject(user)
+			.claim("organizationId", org)
+			.claim("orgRole", "owner")
+			.claim("role", "admin")
+			.issueTime(Date.from(Instant.now().minus(Duration.ofMinutes(10)))));
+		onBothWithin(Duration.ZERO, (client) -> client.delete()
+			.uri("/api/orgs/" + org + "/orders/1")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + oldOwnerToken)
+			.exchange(), 403);
+		onBothWithin(Duration.ZERO, get("/api/admin/users", oldOwnerToken), 403);
+		onBothWithin(Duration.ZERO, get("/api/orgs/" + org + "/orders", oldOwnerToken), 200);
+	}
+
+	@Test
+	void deletedUserIsRefusedOnEveryRoute() {
+		String user = fixtures.user("admin");
+		String token = tokenIssuedBefore(user, fixtures.organization(), null, "admin");
+		onBothWithin(Duration.ZERO, get("/api/admin/users", token), 200);
+
+		database.update("DELETE FROM users WHERE id = ?", user);
+		publish("user.deleted", "{\"userId\":\"" + user + "\",\"occurredAt\":" + now() + "}");
+
+		onBothWithin(WITHIN, get("/api/admin/users", token), 403);
+		onBothWithin(WITHIN, get("/api/me", token), 403);
+	}
+
 }
