@@ -7,6 +7,7 @@ import dev.tenantgate.invalidation.IdentityEventParser;
 import dev.tenantgate.invalidation.NatsEventSubscriber;
 import dev.tenantgate.invalidation.NatsHealthIndicator;
 import dev.tenantgate.role.RoleResolver;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,8 +20,11 @@ import org.springframework.context.annotation.Configuration;
 class InvalidationConfiguration {
 
 	@Bean
-	IdentityEventHandler identityEventHandler(RoleResolver roles, NatsProperties properties, Clock clock) {
-		return new IdentityEventHandler(roles, properties.deduplicationWindow(), clock);
+	IdentityEventHandler identityEventHandler(RoleResolver roles, NatsProperties properties, Clock clock,
+			MeterRegistry registry) {
+		IdentityEventHandler handler = new IdentityEventHandler(roles, properties.deduplicationWindow(), clock);
+		handler.setMeterRegistry(registry);
+		return handler;
 	}
 
 	@Bean

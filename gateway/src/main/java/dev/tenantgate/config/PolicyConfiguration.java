@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
+import dev.tenantgate.audit.DecisionRecorder;
 import dev.tenantgate.filter.IdentityHeaders;
 import dev.tenantgate.filter.PolicyRouteLocator;
 import dev.tenantgate.filter.RequestFirewallWebFilter;
@@ -18,6 +19,7 @@ import dev.tenantgate.problem.ProblemResponseWriter;
 import dev.tenantgate.role.RoleResolver;
 import dev.tenantgate.token.BearerTokenExtractor;
 import dev.tenantgate.token.JwtVerifier;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -90,8 +92,14 @@ class PolicyConfiguration {
 
 	@Bean
 	TenantAuthorizationFilter tenantAuthorizationFilter(BearerTokenExtractor tokens, JwtVerifier verifier,
-			RequestAuthorizer authorizer, IdentityHeaders identityHeaders, ProblemResponseWriter problems) {
-		return new TenantAuthorizationFilter(tokens, verifier, authorizer, identityHeaders, problems);
+			RequestAuthorizer authorizer, IdentityHeaders identityHeaders, ProblemResponseWriter problems,
+			DecisionRecorder decisions) {
+		return new TenantAuthorizationFilter(tokens, verifier, authorizer, identityHeaders, problems, decisions);
+	}
+
+	@Bean
+	DecisionRecorder decisionRecorder(MeterRegistry registry, PolicyProperties properties) {
+		return new DecisionRecorder(registry, properties.logAllowed());
 	}
 
 }

@@ -18,12 +18,14 @@ import org.springframework.validation.annotation.Validated;
  * @param realm the {@code realm} of the {@code WWW-Authenticate} challenge
  * @param retryAfter the {@code Retry-After} sent with 503 responses
  * @param headers the trusted identity headers
+ * @param logAllowed whether allowed requests get a decision log line too (refusals always do)
  */
 @Validated
 @ConfigurationProperties("tenantgate")
 public record PolicyProperties(@DefaultValue("file:routes.yml") @NotBlank String routesFile,
 		@DefaultValue("2048") @Min(16) int maxPathLength, @DefaultValue("tenantgate") String realm,
-		@DefaultValue("5s") Duration retryAfter, @DefaultValue @Valid Headers headers) {
+		@DefaultValue("5s") Duration retryAfter, @DefaultValue @Valid Headers headers,
+		@DefaultValue("false") boolean logAllowed) {
 
 	/**
 	 * @param userId header carrying the user id

@@ -11,6 +11,7 @@ import dev.tenantgate.role.local.LocalRoleCache;
 import dev.tenantgate.role.redis.RedisChangeTimes;
 import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -71,9 +72,11 @@ class RoleConfiguration {
 
 	@Bean
 	RoleResolver roleResolver(LocalRoleCache local, RedisRoleStore redis, RedisChangeTimes changes, RedisKeys keys,
-			BetterAuthRepository database, ResilienceProperties resilience, Clock clock) {
-		return new RoleResolver(local, redis, changes, keys, database, resilience.redis().guard("redis"),
-				resilience.postgres().guard("postgres"), clock);
+			BetterAuthRepository database, ResilienceProperties resilience, Clock clock, MeterRegistry registry) {
+		RoleResolver resolver = new RoleResolver(local, redis, changes, keys, database,
+				resilience.redis().guard("redis"), resilience.postgres().guard("postgres"), clock);
+		resolver.setMeterRegistry(registry);
+		return resolver;
 	}
 
 	/**

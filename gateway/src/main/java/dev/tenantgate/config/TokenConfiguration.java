@@ -7,9 +7,12 @@ import java.util.stream.Collectors;
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.tenantgate.token.BearerTokenExtractor;
 import dev.tenantgate.token.ClaimPath;
+import dev.tenantgate.token.JwksHealthIndicator;
 import dev.tenantgate.token.JwksKeySource;
 import dev.tenantgate.token.JwtVerifier;
 import dev.tenantgate.token.VerifiedTokenCache;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -26,12 +29,22 @@ class TokenConfiguration {
 	}
 
 	@Bean
-	JwksKeySource jwksKeySource(TokenProperties properties, ResilienceProperties resilience, Clock clock) {
+	JwksKeySource jwksKeySource(TokenProperties properties, ResilienceProperties resilience, Clock clock,
+			MeterRegistry registry) {
 		TokenProperties.Jwks jwks = properties.jwks();
 		JwksKeySource source = new JwksKeySource(WebClient.create(), properties.jwksUri(), resilience.jwks().guard("jwks"),
 				jwks.refreshInterval(), jwks.minRefetchInterval(), clock);
+		Counter fetched = registry.counter("tenantgate.jwks.fetches", "outcome", "success");
+		Counter failed = registry.counter("tenantgate.jwks.fetches", "outcome", "failure");
+		source.observe((success) -> (success ? fetched : failed).increment());
+		registry.gauge("tenantgate.jwks.keys", source, (keys) -> keys.keyIds().size());
 		source.prefetch();
 		return source;
+	}
+
+	@Bean
+	JwksHealthIndicator jwksHealthIndicator(JwksKeySource keys) {
+		return new JwksHealthIndicator(keys);
 	}
 
 	@Bean

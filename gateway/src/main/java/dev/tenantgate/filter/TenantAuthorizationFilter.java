@@ -2,6 +2,8 @@ package dev.tenantgate.filter;
 
 import java.util.Map;
 
+import dev.tenantgate.audit.Decision;
+import dev.tenantgate.audit.DecisionRecorder;
 import dev.tenantgate.path.NormalizedPath;
 import dev.tenantgate.policy.Identity;
 import dev.tenantgate.policy.MethodRule;
@@ -11,8 +13,11 @@ import dev.tenantgate.policy.RoutePolicy;
 import dev.tenantgate.problem.AccessDeniedException;
 import dev.tenantgate.problem.FailureCode;
 import dev.tenantgate.problem.ProblemResponseWriter;
+import dev.tenantgate.role.ResolutionTrace;
 import dev.tenantgate.token.BearerTokenExtractor;
 import dev.tenantgate.token.JwtVerifier;
+import dev.tenantgate.token.VerifiedToken;
+import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
@@ -24,8 +29,9 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 /**
  * Authorizes every proxied request: route rule → bearer token → tenant and roles → trusted identity headers. Each
- * step is done by its own collaborator; this filter only puts them in order and turns a refusal into a problem
- * response. A route without a {@link RoutePolicy} is refused: nothing is open by default.
+ * step is done by its own collaborator; this filter only puts them in order, records the decision, and turns a
+ * refusal into a problem response. A route without a {@link RoutePolicy} is refused: nothing is open by default.
+ * On a route in shadow mode a refusal is recorded but the request goes on, without identity headers.
  */
 public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 
@@ -42,37 +48,68 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 
 	private final ProblemResponseWriter problems;
 
+	private final DecisionRecorder decisions;
+
 	public TenantAuthorizationFilter(BearerTokenExtractor tokens, JwtVerifier verifier, RequestAuthorizer authorizer,
-			IdentityHeaders identityHeaders, ProblemResponseWriter problems) {
+			IdentityHeaders identityHeaders, ProblemResponseWriter problems, DecisionRecorder decisions) {
 		this.tokens = tokens;
 		this.verifier = verifier;
 		this.authorizer = authorizer;
 		this.identityHeaders = identityHeaders;
 		this.problems = problems;
+		this.decisions = decisions;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		long started = System.nanoTime();
 		RouteMatch match = match(exchange);
 		if (match == null) {
-			return deny(exchange, new AccessDeniedException(FailureCode.ROUTE_NOT_FOUND));
+			return deny(exchange, chain, null, null, new AccessDeniedException(FailureCode.ROUTE_NOT_FOUND), started);
 		}
 		MethodRule rule = match.route().ruleFor(exchange.getRequest().getMethod().name());
 		if (rule == null) {
-			return deny(exchange, new AccessDeniedException(FailureCode.METHOD_NOT_ALLOWED));
+			return deny(exchange, chain, match, null, new AccessDeniedException(FailureCode.METHOD_NOT_ALLOWED), started);
 		}
 		if (rule.access() == MethodRule.Access.PUBLIC) {
 			return chain.filter(exchange);
 		}
+		ResolutionTrace trace = new ResolutionTrace();
 		return Mono.fromCallable(() -> this.tokens.extract(exchange.getRequest()))
 			.flatMap(this.verifier::verify)
+			.doOnNext((token) -> exchange.getAttributes().put(TenantgateAttributes.TOKEN_ATTR, token))
 			.flatMap((token) -> this.authorizer.authorize(token, match, rule))
-			.map((identity) -> withIdentity(exchange, identity))
-			.onErrorResume(AccessDeniedException.class, (ex) -> deny(exchange, ex).then(Mono.empty()))
+			.contextWrite(trace::in)
+			.map((identity) -> allow(exchange, match, identity, trace, started))
+			.onErrorResume(AccessDeniedException.class,
+					(ex) -> deny(exchange, chain, match, trace, ex, started).then(Mono.empty()))
 			.flatMap(chain::filter);
 	}
 
-	private static RouteMatch match(ServerWebExchange exchange) {
+	private ServerWebExchange allow(ServerWebExchange exchange, RouteMatch match, Identity identity,
+			ResolutionTrace trace, long started) {
+		this.decisions.record(new Decision(match.route().id(), exchange.getRequest().getMethod().name(), true, "ok",
+				200, identity.userId(), identity.organizationId(), trace.membershipSource(), match.route().shadow(),
+				System.nanoTime() - started));
+		exchange.getAttributes().put(TenantgateAttributes.IDENTITY_ATTR, identity);
+		return exchange.mutate()
+			.request((request) -> request.headers((headers) -> this.identityHeaders.set(headers, identity)))
+			.build();
+	}
+
+	private Mono<Void> deny(ServerWebExchange exchange, GatewayFilterChain chain, @Nullable RouteMatch match,
+			@Nullable ResolutionTrace trace, AccessDeniedException failure, long started) {
+		VerifiedToken token = exchange.getAttribute(TenantgateAttributes.TOKEN_ATTR);
+		boolean shadow = match != null && match.route().shadow();
+		this.decisions.record(new Decision((match != null) ? match.route().id() : null,
+				exchange.getRequest().getMethod().name(), false, failure.failureCode().code(),
+				failure.failureCode().status().value(), (token != null) ? token.subject() : null,
+				(match != null) ? match.tenant() : null, (trace != null) ? trace.membershipSource() : null, shadow,
+				System.nanoTime() - started));
+		return shadow ? chain.filter(exchange) : this.problems.write(exchange, failure);
+	}
+
+	private static @Nullable RouteMatch match(ServerWebExchange exchange) {
 		Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
 		NormalizedPath path = exchange.getAttribute(TenantgateAttributes.NORMALIZED_PATH_ATTR);
 		if (route == null || path == null
@@ -81,17 +118,6 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 		}
 		Map<String, String> variables = policy.path().match(path);
 		return (variables != null) ? new RouteMatch(policy, variables) : null;
-	}
-
-	private ServerWebExchange withIdentity(ServerWebExchange exchange, Identity identity) {
-		exchange.getAttributes().put(TenantgateAttributes.IDENTITY_ATTR, identity);
-		return exchange.mutate()
-			.request((request) -> request.headers((headers) -> this.identityHeaders.set(headers, identity)))
-			.build();
-	}
-
-	private Mono<Void> deny(ServerWebExchange exchange, AccessDeniedException failure) {
-		return this.problems.write(exchange, failure);
 	}
 
 	@Override

@@ -8,6 +8,9 @@ public final class TenantgateAttributes {
 	/** The {@link dev.tenantgate.path.NormalizedPath} of the request, set by {@link RequestFirewallWebFilter}. */
 	public static final String NORMALIZED_PATH_ATTR = qualify("normalizedPath");
 
+	/** The {@link dev.tenantgate.token.VerifiedToken} of the request, once verified. */
+	public static final String TOKEN_ATTR = qualify("token");
+
 	/** The authorized {@link dev.tenantgate.policy.Identity}, set before the request is proxied. */
 	public static final String IDENTITY_ATTR = qualify("identity");
 

@@ -10,6 +10,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.RoleResolver;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,6 +29,8 @@ public final class IdentityEventHandler {
 	private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
 	private final Clock clock;
+
+	private volatile @Nullable MeterRegistry registry;
 
 	public IdentityEventHandler(RoleResolver roles, Duration deduplicationWindow, Clock clock) {
 		this.roles = roles;
@@ -54,6 +58,15 @@ public final class IdentityEventHandler {
 	/** Counts a message outcome: a subject, {@code duplicate}, {@code malformed} or {@code failed}. */
 	public void count(String outcome) {
 		this.counts.computeIfAbsent(outcome, (key) -> new AtomicLong()).incrementAndGet();
+		MeterRegistry registry = this.registry;
+		if (registry != null) {
+			registry.counter("tenantgate.nats.messages", "outcome", outcome).increment();
+		}
+	}
+
+	/** Also counts messages as {@code tenantgate.nats.messages} by outcome (subject, duplicate, malformed...). */
+	public void setMeterRegistry(MeterRegistry registry) {
+		this.registry = registry;
 	}
 
 	/** Messages by outcome since start-up. */

@@ -19,10 +19,11 @@ import org.jspecify.annotations.Nullable;
  * {@code cross-tenant: true})
  * @param hierarchy the member role hierarchy for minimum-role rules
  * @param rules the rule per HTTP method name; {@code *} is the fallback for methods not listed
+ * @param shadow whether refusals are only logged, not enforced (for a safe roll-out of new rules)
  * @param line the line of the route in {@code routes.yml}, for messages
  */
 public record RoutePolicy(String id, URI uri, PathTemplate path, @Nullable String tenantVariable, Set<String> crossTenantRoles,
-		RoleHierarchy hierarchy, Map<String, MethodRule> rules, int line) {
+		RoleHierarchy hierarchy, Map<String, MethodRule> rules, boolean shadow, int line) {
 
 	/** The method wildcard key. */
 	public static final String ANY_METHOD = "*";

@@ -37,6 +37,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     path: /api/orgs/{orgId}/orders/**
  *     tenant: orgId                         # optional: orgId is used when the path has it
  *     cross-tenant: true                    # optional: platform admins may call it for any tenant
+ *     shadow: true                          # optional: log refusals without enforcing them
  *     rules:
  *       GET: { min-role: viewer }
  *       POST: { roles: [owner, admin, staff] }
@@ -53,7 +54,7 @@ public final class RoutesFileLoader {
 	private static final Set<String> TOP_KEYS = Set.of("hierarchy", "cross-tenant-roles", "routes");
 
 	private static final Set<String> ROUTE_KEYS = Set.of("id", "uri", "path", "tenant", "cross-tenant", "hierarchy",
-			"rules");
+			"rules", "shadow");
 
 	private static final Set<String> RULE_KEYS = Set.of("public", "authenticated", "roles", "min-role",
 			"platform-roles");
@@ -154,8 +155,9 @@ public final class RoutesFileLoader {
 		for (Map.Entry<String, Node> entry : ruleNodes.entrySet()) {
 			rules.put(entry.getKey(), rule(entry.getValue(), tenant != null, hierarchy, where + entry.getKey() + ": "));
 		}
+		boolean shadow = bool(fields.get("shadow"), where + "shadow");
 		return new RoutePolicy(id, uri, path, tenant, crossTenant ? crossTenantRoles : Set.of(), hierarchy, rules,
-				line(node));
+				shadow, line(node));
 	}
 
 	private MethodRule rule(Node node, boolean tenantRoute, RoleHierarchy hierarchy, String where) {

@@ -3,6 +3,7 @@ package dev.tenantgate.problem;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import dev.tenantgate.support.Json;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;

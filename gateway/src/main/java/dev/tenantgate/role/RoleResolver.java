@@ -51,7 +51,7 @@ public final class RoleResolver {
 		this.keys = keys;
 		this.redisGuard = redisGuard;
 		this.clock = clock;
-		this.memberships = new TieredLookup<>("membership", new TieredLookup.LocalTier<>() {
+		this.memberships = new TieredLookup<>("membership", ResolutionTrace::membership, new TieredLookup.LocalTier<>() {
 
 			public Membership get(MembershipKey key) {
 				return local.membership(key);
@@ -77,7 +77,7 @@ public final class RoleResolver {
 			}
 
 		}, database::membership, redisGuard, databaseGuard, clock);
-		this.users = new TieredLookup<>("platform user", new TieredLookup.LocalTier<>() {
+		this.users = new TieredLookup<>("platform user", ResolutionTrace::user, new TieredLookup.LocalTier<>() {
 
 			public PlatformUser get(String key) {
 				return local.user(key);
@@ -116,7 +116,23 @@ public final class RoleResolver {
 		return changedSince(issuedAt, this.keys.membershipChange(key))
 			.flatMap((changed) -> changed ? Mono.just(true)
 					: changedSince(issuedAt, this.keys.organizationChange(key.organizationId())))
-			.flatMap((changed) -> changed ? this.memberships.get(key) : Mono.just(claimed));
+			.flatMap((changed) -> changed ? this.memberships.get(key) : claimed(claimed));
+	}
+
+	private static Mono<Membership> claimed(Membership claimed) {
+		return Mono.deferContextual((context) -> {
+			ResolutionTrace.membership(context, "claim");
+			return Mono.just(claimed);
+		});
+	}
+
+	/**
+	 * Counts answers per tier ({@code tenantgate.role.lookups}) and times the Redis and PostgreSQL tiers
+	 * ({@code tenantgate.role.lookup.duration}), per kind ({@code membership}, {@code user}).
+	 */
+	public void setMeterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+		this.memberships.observe(new TierMetrics(registry, "membership"));
+		this.users.observe(new TierMetrics(registry, "user"));
 	}
 
 	/** The user's platform roles and ban state ({@link PlatformUser#UNKNOWN} when the user does not exist). */

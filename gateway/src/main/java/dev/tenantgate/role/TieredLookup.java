@@ -1,6 +1,7 @@
 package dev.tenantgate.role;
 
 import java.time.Clock;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import dev.tenantgate.problem.AccessDeniedException;
@@ -9,6 +10,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * One value looked up through three tiers, first answer wins: the in-process cache, the shared store (Redis), the
@@ -42,9 +44,14 @@ final class TieredLookup<K, V> {
 
 	private final Clock clock;
 
-	TieredLookup(String name, LocalTier<K, V> local, SharedTier<K, V> shared, Function<K, Mono<V>> load,
+	private final BiConsumer<ContextView, String> trace;
+
+	private volatile TierObserver observer = TierObserver.NONE;
+
+	TieredLookup(String name, BiConsumer<ContextView, String> trace, LocalTier<K, V> local, SharedTier<K, V> shared, Function<K, Mono<V>> load,
 			DependencyGuard sharedGuard, DependencyGuard loadGuard, Clock clock) {
 		this.name = name;
+		this.trace = trace;
 		this.local = local;
 		this.shared = shared;
 		this.load = load;
@@ -54,28 +61,37 @@ final class TieredLookup<K, V> {
 	}
 
 	Mono<V> get(K key) {
-		V cached = this.local.get(key);
-		if (cached != null) {
-			return Mono.just(cached);
-		}
-		long generation = this.local.generation();
-		return fromShared(key)
-			.switchIfEmpty(Mono.defer(() -> fromDatabase(key)))
-			.doOnNext((value) -> this.local.put(key, value, generation));
+		return Mono.deferContextual((context) -> {
+			V cached = this.local.get(key);
+			if (cached != null) {
+				answered(context, Tier.LOCAL, 0);
+				return Mono.just(cached);
+			}
+			long generation = this.local.generation();
+			return fromShared(key, context)
+				.switchIfEmpty(Mono.defer(() -> fromDatabase(key, context)))
+				.doOnNext((value) -> this.local.put(key, value, generation));
+		});
 	}
 
-	private Mono<V> fromShared(K key) {
-		return this.sharedGuard.guard(Mono.defer(() -> this.shared.get(key)))
-			.onErrorResume((ex) -> {
-				logger.debug(this.name + ": shared tier failed, reading the database: " + ex);
-				return Mono.empty();
-			});
+	private Mono<V> fromShared(K key, ContextView context) {
+		return Mono.defer(() -> {
+			long started = System.nanoTime();
+			return this.sharedGuard.guard(Mono.defer(() -> this.shared.get(key)))
+				.doOnNext((value) -> answered(context, Tier.REDIS, System.nanoTime() - started));
+		}).onErrorResume((ex) -> {
+			logger.debug(this.name + ": shared tier failed, reading the database: " + ex);
+			return Mono.empty();
+		});
 	}
 
-	private Mono<V> fromDatabase(K key) {
+	private Mono<V> fromDatabase(K key, ContextView context) {
 		return Mono.defer(() -> {
 			long readStartedAt = this.clock.millis();
+			long started = System.nanoTime();
 			return this.loadGuard.guard(this.load.apply(key))
+				.doOnNext((value) -> answered(context, Tier.POSTGRES, System.nanoTime() - started))
+				.doOnError((ex) -> this.observer.failed())
 				.onErrorMap((ex) -> !(ex instanceof AccessDeniedException), (ex) -> {
 					logger.warn(this.name + ": database lookup failed, failing closed: " + ex);
 					return new RoleUnavailableException();
@@ -84,9 +100,44 @@ final class TieredLookup<K, V> {
 		});
 	}
 
+	private void answered(ContextView context, Tier tier, long nanos) {
+		this.observer.answered(tier, nanos);
+		this.trace.accept(context, tier.tag());
+	}
+
 	private void fillShared(K key, V value, long readStartedAt) {
 		this.sharedGuard.guard(Mono.defer(() -> this.shared.put(key, value, readStartedAt)))
 			.subscribe(null, (ex) -> logger.debug(this.name + ": could not fill the shared tier: " + ex));
+	}
+
+	/** Reports which tier answered (and how long it took) from now on. */
+	void observe(TierObserver observer) {
+		this.observer = observer;
+	}
+
+	/** The tiers, as named in metrics and the decision log. */
+	enum Tier {
+
+		LOCAL, REDIS, POSTGRES;
+
+		String tag() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	/** Sees every answer: the tier and its latency in nanoseconds (0 for the in-process tier). */
+	interface TierObserver {
+
+		TierObserver NONE = new TierObserver() {
+		};
+
+		default void answered(Tier tier, long nanos) {
+		}
+
+		default void failed() {
+		}
+
 	}
 
 	/** The in-process tier. */

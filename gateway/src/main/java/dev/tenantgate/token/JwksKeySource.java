@@ -55,6 +55,8 @@ public final class JwksKeySource {
 
 	private volatile Instant lastFetchStarted = Instant.EPOCH;
 
+	private volatile FetchObserver observer = FetchObserver.NONE;
+
 	public JwksKeySource(WebClient webClient, URI jwksUri, DependencyGuard guard, Duration refreshInterval,
 			Duration minRefetchInterval, Clock clock) {
 		this.webClient = webClient;
@@ -86,6 +88,31 @@ public final class JwksKeySource {
 		});
 	}
 
+	/** The ids of the keys in use. */
+	public java.util.Set<String> keyIds() {
+		return this.keys.get().byKid().keySet();
+	}
+
+	/** When the keys in use were fetched ({@link Instant#EPOCH} if never). */
+	public Instant fetchedAt() {
+		return this.keys.get().fetchedAt();
+	}
+
+	/** Reports every fetch from now on (for metrics). */
+	public void observe(FetchObserver observer) {
+		this.observer = observer;
+	}
+
+	/** Sees the outcome of each JWKS fetch. */
+	public interface FetchObserver {
+
+		FetchObserver NONE = (success) -> {
+		};
+
+		void fetched(boolean success);
+
+	}
+
 	/** Starts the first fetch in the background, so the first request rarely waits for the keys. */
 	public void prefetch() {
 		refresh().subscribe();
@@ -103,7 +130,9 @@ public final class JwksKeySource {
 		}
 		Mono<KeySet> fetch = fetch()
 			.doOnNext(this.keys::set)
+			.doOnNext((loaded) -> this.observer.fetched(true))
 			.onErrorResume((ex) -> {
+				this.observer.fetched(false);
 				logger.warn("JWKS fetch from " + this.jwksUri + " failed, keeping the last good key set: " + ex);
 				return Mono.just(this.keys.get());
 			})

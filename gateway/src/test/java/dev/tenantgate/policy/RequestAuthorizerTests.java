@@ -362,13 +362,13 @@ class RequestAuthorizerTests {
 
 	private static RouteMatch nonTenantMatch() {
 		RoutePolicy route = new RoutePolicy("profile", URI.create("http://profile"), PathTemplate.compile("/api/me"), null,
-				Set.of(), new RoleHierarchy(RoleHierarchy.DEFAULT), Map.of(), 1);
+				Set.of(), new RoleHierarchy(RoleHierarchy.DEFAULT), Map.of(), false, 1);
 		return new RouteMatch(route, Map.of());
 	}
 
 	private static RoutePolicy route(Set<String> crossTenantRoles) {
 		return new RoutePolicy("orders", URI.create("http://orders"), PathTemplate.compile("/api/orgs/{orgId}/orders/**"),
-				"orgId", crossTenantRoles, new RoleHierarchy(RoleHierarchy.DEFAULT), Map.of(), 1);
+				"orgId", crossTenantRoles, new RoleHierarchy(RoleHierarchy.DEFAULT), Map.of(), false, 1);
 	}
 
 	private static void assertDenied(Mono<Identity> result, FailureCode code) {

@@ -1,16 +1,18 @@
-package dev.tenantgate.problem;
+package dev.tenantgate.support;
 
 /**
- * The one JSON primitive the problem writer needs: a string literal with every control and quote character escaped.
+ * The one JSON primitive the problem bodies and the decision log need: a string literal with every control and
+ * quote character escaped.
  */
-final class Json {
+public final class Json {
 
 	private static final char[] HEX = "0123456789abcdef".toCharArray();
 
 	private Json() {
 	}
 
-	static String quote(String value) {
+	/** {@code value} as a JSON string literal. */
+	public static String quote(String value) {
 		StringBuilder out = new StringBuilder(value.length() + 2).append('"');
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
