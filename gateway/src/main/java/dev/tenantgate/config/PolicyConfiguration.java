@@ -1,26 +1,29 @@
 package dev.tenantgate.config;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 import dev.tenantgate.audit.DecisionRecorder;
 import dev.tenantgate.filter.IdentityHeaders;
 import dev.tenantgate.filter.PolicyRouteLocator;
 import dev.tenantgate.filter.RequestFirewallWebFilter;
+import dev.tenantgate.filter.RoutesReloader;
 import dev.tenantgate.filter.TenantAuthorizationFilter;
 import dev.tenantgate.path.RequestPathNormalizer;
 import dev.tenantgate.policy.RequestAuthorizer;
 import dev.tenantgate.policy.RoutesFile;
-import dev.tenantgate.policy.RoutesFileLoader;
+import dev.tenantgate.policy.RoutesFileSource;
+import dev.tenantgate.policy.RoutesLinter;
 import dev.tenantgate.problem.ProblemExceptionHandler;
 import dev.tenantgate.problem.ProblemResponseWriter;
 import dev.tenantgate.role.RoleResolver;
 import dev.tenantgate.token.BearerTokenExtractor;
 import dev.tenantgate.token.JwtVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -34,6 +37,8 @@ import org.springframework.core.io.ResourceLoader;
 @Configuration(proxyBeanMethods = false)
 class PolicyConfiguration {
 
+	private static final Log logger = LogFactory.getLog(PolicyConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	Clock clock() {
@@ -41,18 +46,22 @@ class PolicyConfiguration {
 	}
 
 	@Bean
-	RoutesFile routesFile(PolicyProperties properties, ResourceLoader resources, Environment environment)
-			throws IOException {
+	RoutesFileSource routesFileSource(PolicyProperties properties, ResourceLoader resources, Environment environment) {
 		Resource resource = resources.getResource(properties.routesFile());
-		if (!resource.exists()) {
-			throw new IllegalStateException("tenantgate.routes-file " + properties.routesFile() + " does not exist");
-		}
-		try (InputStream in = resource.getInputStream()) {
-			// ${NAME:default} placeholders let one file serve every environment; they never span lines, so the
-			// line numbers in error messages stay true.
-			String content = environment.resolveRequiredPlaceholders(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-			return RoutesFileLoader.parse(content, properties.routesFile());
-		}
+		return new RoutesFileSource(resource, properties.routesFile(), environment::resolveRequiredPlaceholders);
+	}
+
+	@Bean
+	RoutesFile routesFile(RoutesFileSource source) throws IOException {
+		RoutesFile routes = source.load();
+		RoutesLinter.lint(routes, source.name()).forEach((warning) -> logger.warn("routes lint: " + warning));
+		return routes;
+	}
+
+	@Bean
+	RoutesReloader routesReloader(RoutesFileSource source, PolicyRouteLocator locator,
+			ApplicationEventPublisher events, PolicyProperties properties) {
+		return new RoutesReloader(source, locator, events, properties.routesReloadInterval());
 	}
 
 	@Bean

@@ -14,6 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * Routes, identity headers and error responses ({@code tenantgate.*}).
  *
  * @param routesFile where {@code routes.yml} is, a Spring resource location
+ * @param routesReloadInterval how often a {@code file:} routes file is checked for changes; 0 turns reloading off
  * @param maxPathLength the longest request path accepted, in characters
  * @param realm the {@code realm} of the {@code WWW-Authenticate} challenge
  * @param retryAfter the {@code Retry-After} sent with 503 responses
@@ -23,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("tenantgate")
 public record PolicyProperties(@DefaultValue("file:routes.yml") @NotBlank String routesFile,
+		@DefaultValue("2s") Duration routesReloadInterval,
 		@DefaultValue("2048") @Min(16) int maxPathLength, @DefaultValue("tenantgate") String realm,
 		@DefaultValue("5s") Duration retryAfter, @DefaultValue @Valid Headers headers,
 		@DefaultValue("false") boolean logAllowed) {

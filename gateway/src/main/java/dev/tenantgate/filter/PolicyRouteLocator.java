@@ -3,6 +3,7 @@ package dev.tenantgate.filter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.tenantgate.path.NormalizedPath;
 import dev.tenantgate.policy.RoutePolicy;
@@ -19,9 +20,16 @@ import reactor.core.publisher.Flux;
  */
 public final class PolicyRouteLocator implements RouteLocator {
 
-	private final List<Route> routes;
+	private final AtomicReference<List<Route>> routes = new AtomicReference<>();
 
 	public PolicyRouteLocator(RoutesFile routesFile) {
+		update(routesFile);
+	}
+
+	/**
+	 * Replaces the routes. Spring Cloud Gateway picks them up on its next {@code RefreshRoutesEvent}.
+	 */
+	public void update(RoutesFile routesFile) {
 		List<Route> built = new ArrayList<>();
 		int order = 0;
 		for (RoutePolicy policy : routesFile.routes()) {
@@ -33,12 +41,12 @@ public final class PolicyRouteLocator implements RouteLocator {
 				.predicate((exchange) -> matches(exchange, policy))
 				.build());
 		}
-		this.routes = List.copyOf(built);
+		this.routes.set(List.copyOf(built));
 	}
 
 	@Override
 	public Flux<Route> getRoutes() {
-		return Flux.fromIterable(this.routes);
+		return Flux.fromIterable(this.routes.get());
 	}
 
 	private static boolean matches(ServerWebExchange exchange, RoutePolicy policy) {

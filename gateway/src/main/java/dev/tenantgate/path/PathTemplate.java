@@ -120,6 +120,25 @@ public final class PathTemplate {
 		return values;
 	}
 
+	/**
+	 * Whether every path that {@code other} matches is matched by this template too (so, listed first, this
+	 * template would leave {@code other} unreachable).
+	 */
+	public boolean covers(PathTemplate other) {
+		int size = this.literals.length;
+		if (this.trailingWildcard ? other.literals.length < size
+				: (other.trailingWildcard || other.literals.length != size)) {
+			return false;
+		}
+		for (int i = 0; i < size; i++) {
+			String mine = this.literals[i];
+			if (mine != null && !mine.equals(other.literals[i])) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	@Override
 	public String toString() {
 		return this.source;
