@@ -14,10 +14,13 @@
 //      client-sent identity headers stripped;
 //   5. signing key rotation (EdDSA -> EdDSA -> RS256 -> ES256): new tokens accepted at once, old ones until they
 //      expire;
-//   6. role changes, removals, additions, an organization deletion, bans and platform role changes through Better
-//      Auth's API, each enforced by the gateway within one second (the NATS events of the project's events
-//      contract, published by the @tenantgate/better-auth-nats package, ../integrations/better-auth-nats; with
-//      E2E_PUBLISHER=builtin by server.mjs's own hooks instead).
+//   6. role changes, removals, additions, an organization deletion, bans, platform role changes and user deletions
+//      through Better Auth's API, each enforced by the gateway within one second (the NATS events of the project's
+//      events contract, published by the @tenantgate/better-auth-nats package, ../integrations/better-auth-nats;
+//      with E2E_PUBLISHER=builtin by server.mjs's own hooks instead).
+//   Changes made before the gateway started (fixtures.mjs: dan demoted, rita removed, lea left) are enforced for
+//   tokens with and without organization claims: the gateway trusts role claims only in tokens issued after it
+//   subscribed to NATS.
 // Prints one line per check (`ok - ...` / `FAIL - ... -- detail`), then `N passed, M failed`; exits 1 on any failure.
 // Everything it starts is stopped and every database it creates is dropped, also on failure, Ctrl-C or timeout.
 //
@@ -37,7 +40,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer, rotateSigningKey } from "./server.mjs";
 import { startEcho } from "./echo.mjs";
-import { seed, signIn, fetchToken } from "./fixtures.mjs";
+import { seed, signIn, fetchToken, PASSWORD } from "./fixtures.mjs";
 import { PRESET_NAMES, names } from "./presets.mjs";
 import { createDatabase, dropDatabase, databaseUrl, scratchName, pgSettings } from "./scratch-db.mjs";
 
@@ -559,11 +562,16 @@ async function matrix({ u, acme, globex, fx, extra, expect, running, gw }) {
   await expect("olga (no organization)", { token: u.olga.token, path: orders(acme) }, deny(403, "not_a_member"));
   await expect("ollie (no org claims) in deleted tempco", { token: u.ollie.plainToken, path: orders(fx.deletedOrganization) }, deny(403, "not_a_member"));
 
-  // Changes made before the gateway started (fixtures.mjs): the members table wins for tokens without org claims.
-  await expect("dan (demoted staff -> viewer, no org claims)", { token: u.dan.plainToken, method: "POST", path: orders(acme) }, deny(403, "role_insufficient"));
-  await expect("dan (demoted, no org claims)", { token: u.dan.plainToken, path: orders(acme) }, allow("dan", acme, "viewer"));
-  await expect("rita (removed from acme, no org claims)", { token: u.rita.plainToken, path: orders(acme) }, deny(403, "not_a_member"));
-  await expect("lea (left globex, no org claims)", { token: u.lea.plainToken, path: orders(globex) }, deny(403, "not_a_member"));
+  // Changes made before the gateway started (fixtures.mjs), which it never heard of: the members table wins, for
+  // tokens without org claims and for tokens whose claims predate the gateway's subscription to NATS alike.
+  for (const kind of ["plainToken", "token"]) {
+    const claims = kind === "token" ? "older token with org claims" : "no org claims";
+    await expect(`dan (demoted staff -> viewer, ${claims}${kind === "token" ? ": staff" : ""})`, { token: u.dan[kind], method: "POST", path: orders(acme) }, deny(403, "role_insufficient"));
+    await expect(`dan (demoted, ${claims})`, { token: u.dan[kind], path: orders(acme) }, allow("dan", acme, "viewer"));
+    await expect(`rita (removed from acme, ${claims}${kind === "token" ? ": viewer" : ""})`, { token: u.rita[kind], path: orders(acme) }, deny(403, "not_a_member"));
+    await expect(`lea (left globex, ${claims}${kind === "token" ? ": staff" : ""})`, { token: u.lea[kind], path: orders(globex) }, deny(403, "not_a_member"));
+  }
+  await expect("lea (left globex, older token with org claims: staff)", { token: u.lea.token, method: "POST", path: orders(globex) }, deny(403, "not_a_member"));
   for (const kind of ["token", "plainToken"]) {
     await expect(`bob (banned, ${kind})`, { token: u.bob[kind], path: orders(acme) }, deny(403, "user_banned"));
   }
@@ -922,6 +930,56 @@ async function changes({ u, acme, globex, expect, running, gw, events, shared })
     act: () => api.setRole({ headers: root.headers, body: { userId: u.olga.id, role: "admin" } }),
     after: [["olga's older token claiming user", { token: u.olga.token, path: "/api/admin/users" }, { allow: { user: u.olga.id, platformRole: "admin" } }]],
     event: ["user.role.changed", (p) => p.userId === u.olga.id && p.role === "admin"],
+  });
+
+  // Deleted users: their tokens (issued after the gateway subscribed, so their claims are trusted until then) stay
+  // valid JWTs, but the user is gone: 403 user_banned on every route, non-tenant routes included.
+  const newUser = async (key, { role, acmeRole } = {}) => {
+    const email = `${key}@interop.test`;
+    const { user } = role
+      ? await api.createUser({ body: { email, password: PASSWORD, name: key, role } })
+      : await api.signUpEmail({ body: { email, password: PASSWORD, name: key } });
+    if (acmeRole) await api.addMember({ body: { userId: user.id, organizationId: acme, role: acmeRole } });
+    const session = await signIn(running.auth, email);
+    if (acmeRole) await api.setActiveOrganization({ headers: session.headers, body: { organizationId: acme } });
+    return {
+      id: user.id,
+      token: await fetchToken(running.baseUrl, { cookie: session.cookie }),
+      plainToken: await fetchToken(running.baseUrl, { cookie: session.cookie, prefix: "/noorg" }),
+    };
+  };
+  const dora = await newUser("dora", { acmeRole: "staff" });
+  const pete = await newUser("pete", { role: "admin" });
+  const me = { path: "/api/me" };
+  await change("dora (platform user, acme staff) deleted by the superadmin", {
+    before: [
+      ["dora (org claims: staff)", { token: dora.token, ...me }, { allow: { user: dora.id, platformRole: "user" } }],
+      ["dora (no org claims)", { token: dora.plainToken, ...me }, { allow: { user: dora.id, platformRole: "user" } }],
+      ["dora (org claims: staff)", { token: dora.token, method: "POST", ...pOrders(acme) }, { allow: { user: dora.id, org: acme, orgRole: "staff", platformRole: "user" } }],
+    ],
+    act: () => api.removeUser({ headers: root.headers, body: { userId: dora.id } }),
+    after: [
+      ["dora's token (org claims)", { token: dora.token, ...me }, deny(403, "user_banned")],
+      ["dora's token (no org claims)", { token: dora.plainToken, ...me }, deny(403, "user_banned")],
+      ["dora's token (org claims: staff)", { token: dora.token, method: "POST", ...pOrders(acme) }, deny(403, "user_banned")],
+    ],
+    event: ["user.deleted", (p) => p.userId === dora.id],
+  });
+
+  await change("pete (platform admin) deleted by the superadmin", {
+    before: [
+      ["pete (role claim admin)", { token: pete.token, path: "/api/admin/users" }, { allow: { user: pete.id, platformRole: "admin" } }],
+      ["pete (role claim admin)", { token: pete.token, ...me }, { allow: { user: pete.id, platformRole: "admin" } }],
+      ["pete (no org claims, role claim admin) cross-tenant", { token: pete.plainToken, path: `/api/orgs/${globex}/billing/x` }, { allow: { user: pete.id, org: globex, platformRole: "admin" } }],
+    ],
+    act: () => api.removeUser({ headers: root.headers, body: { userId: pete.id } }),
+    after: [
+      ["pete's token claiming admin", { token: pete.token, path: "/api/admin/users" }, deny(403, "user_banned")],
+      ["pete's token claiming admin", { token: pete.token, method: "DELETE", path: "/api/admin/users/1" }, deny(403, "user_banned")],
+      ["pete's token claiming admin", { token: pete.token, ...me }, deny(403, "user_banned")],
+      ["pete's token claiming admin, cross-tenant billing", { token: pete.plainToken, path: `/api/orgs/${globex}/billing/x` }, deny(403, "user_banned")],
+    ],
+    event: ["user.deleted", (p) => p.userId === pete.id],
   });
 }
 

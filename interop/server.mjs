@@ -75,9 +75,10 @@ const epochMs = (d) => (d == null ? null : new Date(d).getTime());
  *   afterUpdateMemberRole({member, previousRole, user, organization})
  *   afterRemoveMember({member, user, organization})           removeMember only; /organization/leave has no hook
  *   afterDeleteOrganization({organization, user}, ctx)
- * Leaving an organization and platform role/ban changes are caught with request hooks (`hooks.before/after` on
- * /organization/leave, /admin/set-role, /admin/ban-user, /admin/unban-user): the user update database hook sees
- * neither the previous role nor which fields changed.
+ * Leaving an organization, platform role/ban changes and user deletions are caught with request hooks
+ * (`hooks.before/after` on /organization/leave, /admin/set-role, /admin/ban-user, /admin/unban-user,
+ * /admin/remove-user): the user update database hook sees neither the previous role nor which fields changed.
+ * (Only the admin's removeUser publishes user.deleted here; the package's plugin covers every deletion.)
  */
 function eventOptions(publish, trace) {
   const now = () => Date.now();
@@ -123,6 +124,8 @@ function eventOptions(publish, trace) {
         emit("user.banned", { userId: user.id, banExpires: epochMs(user.banExpires), occurredAt: now() });
       } else if (ctx.path === "/admin/unban-user" && user) {
         emit("user.unbanned", { userId: user.id, occurredAt: now() });
+      } else if (ctx.path === "/admin/remove-user" && returned.success === true && typeof ctx.body?.userId === "string") {
+        emit("user.deleted", { userId: ctx.body.userId, occurredAt: now() });
       }
     }),
   };

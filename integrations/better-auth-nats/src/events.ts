@@ -13,6 +13,7 @@ export const EVENT_SUBJECTS = {
   userRoleChanged: "user.role.changed",
   userBanned: "user.banned",
   userUnbanned: "user.unbanned",
+  userDeleted: "user.deleted",
 } as const;
 
 export interface EventFields {
@@ -28,6 +29,7 @@ export interface EventFields {
   "user.role.changed": { userId: string; role: string | null; previousRole: string | null };
   "user.banned": { userId: string; banExpires: number | null };
   "user.unbanned": { userId: string };
+  "user.deleted": { userId: string };
 }
 
 export type EventSubject = keyof EventFields;

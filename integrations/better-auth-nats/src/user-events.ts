@@ -15,6 +15,7 @@ export interface NatsUserEventsOptions {
    * Publish `member.removed` for every membership of a user that is deleted
    * (admin `removeUser`, `deleteUser`): the member rows go with the user
    * through the foreign key cascade, without any organization hook. Default `true`.
+   * `user.deleted` itself is always published.
    */
   userDeletion?: boolean;
   /** Used only if something unexpected happens while reading state; default `console`. */
@@ -63,8 +64,10 @@ const MAX_PENDING = 100;
  * A Better Auth plugin that publishes the platform-level user events:
  * `user.role.changed`, `user.banned`, `user.unbanned` (from `databaseHooks.user.update`,
  * so `setRole`, `banUser`, `unbanUser`, admin `updateUser` and the admin plugin's
- * automatic unban of an expired ban at sign-in are all covered), plus
- * `member.removed` for `/organization/leave` and for memberships of deleted users.
+ * automatic unban of an expired ban at sign-in are all covered), `user.deleted`
+ * (from `databaseHooks.user.delete`: admin `removeUser`, `deleteUser` and any other
+ * `internalAdapter.deleteUser`), plus `member.removed` for `/organization/leave` and
+ * for memberships of deleted users.
  *
  * The database `after` hooks run once the transaction, if any, has committed.
  */
@@ -172,12 +175,16 @@ export function natsUserEvents(publisher: NatsPublisher, options: NatsUserEvents
     });
   };
 
-  const afterUserDelete = async (user: UserRow): Promise<void> => {
+  const afterUserDelete = async (user: UserRow | null): Promise<void> => {
+    if (!user?.id) return;
     const memberships = pendingDeletes.get(user.id);
     pendingDeletes.delete(user.id);
-    if (!memberships?.length) return;
     const occurredAt = Date.now();
-    for (const m of memberships) await publisher.publish("member.removed", m, occurredAt);
+    await safely("publishing a user deletion", async () => {
+      // user.deleted first: on its own it makes a consumer refuse the user everywhere
+      await publisher.publish("user.deleted", { userId: user.id }, occurredAt);
+      for (const m of memberships ?? []) await publisher.publish("member.removed", m, occurredAt);
+    });
   };
 
   const plugin = {

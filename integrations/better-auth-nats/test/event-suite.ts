@@ -278,7 +278,53 @@ export function eventSuite(variant: SchemaVariant): void {
       }
       await events.expect(
         () => auth.api.removeUser({ body: { userId: erin.user.id }, headers: adminHeaders }),
-        orgs.map((organizationId) => ({ subject: "member.removed", fields: { userId: erin.user.id, organizationId } })),
+        [
+          { subject: "user.deleted", fields: { userId: erin.user.id } },
+          ...orgs.map((organizationId) => ({ subject: "member.removed", fields: { userId: erin.user.id, organizationId } })),
+        ],
+      );
+    });
+
+    it("admin removeUser publishes exactly one user.deleted", async () => {
+      const fay = await signUp(auth, "fay");
+      await events.expect(
+        () => auth.api.removeUser({ body: { userId: fay.user.id }, headers: adminHeaders }),
+        [{ subject: "user.deleted", fields: { userId: fay.user.id } }],
+        400,
+      );
+      const { rows } = await pool.query(`select count(*)::int as n from ${variant === "plural-snake" ? "users" : `"user"`} where id = $1`, [fay.user.id]);
+      assert.equal(rows[0]!.n, 0, "the user is gone");
+      // removing the same user again fails and publishes nothing
+      await events.expect(
+        () => assert.rejects(auth.api.removeUser({ body: { userId: fay.user.id }, headers: adminHeaders })),
+        [],
+      );
+    });
+
+    it("a deleted platform admin publishes user.deleted", async () => {
+      const email = `admin2-${randomToken(3)}@example.test`;
+      const created = await events.expect(
+        () => auth.api.createUser({ body: { email, password: "admin2-password-1", name: "Admin 2", role: "admin" } }),
+        [],
+      );
+      await events.expect(
+        () => auth.api.removeUser({ body: { userId: created.user.id }, headers: adminHeaders }),
+        [{ subject: "user.deleted", fields: { userId: created.user.id } }],
+      );
+    });
+
+    it("a user deleting their own account (deleteUser) publishes user.deleted and member.removed", async () => {
+      const gus = await signUp(auth, "gus");
+      const org = await events.expect(
+        () => auth.api.createOrganization({ body: { name: "Gus", slug: `gus-${randomToken(3)}` }, headers: gus.headers }),
+        (o) => [{ subject: "member.added", fields: { userId: gus.user.id, organizationId: o!.id, role: "owner" } }],
+      );
+      await events.expect(
+        () => auth.api.deleteUser({ body: { password: gus.password }, headers: gus.headers }),
+        [
+          { subject: "user.deleted", fields: { userId: gus.user.id } },
+          { subject: "member.removed", fields: { userId: gus.user.id, organizationId: org!.id } },
+        ],
       );
     });
   });

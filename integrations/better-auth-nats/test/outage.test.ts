@@ -71,6 +71,7 @@ async function runAllChanges(auth: Auth, maxMsPerCall: number) {
   const unbanRes = await step("unbanUser", () => auth.api.unbanUser({ body: { userId: bob.user.id }, headers: adminHeaders }));
   assert.equal(unbanRes.user.banned, false);
   await step("deleteOrganization", () => auth.api.deleteOrganization({ body: { organizationId: org!.id }, headers: owner.headers }));
+  await step("removeUser", () => auth.api.removeUser({ body: { userId: bob.user.id }, headers: adminHeaders }));
   return calls;
 }
 
@@ -83,6 +84,7 @@ const ALL_SUBJECTS = [
   "user.banned",
   "user.unbanned",
   "organization.deleted",
+  "user.deleted", // bob, no membership left
 ];
 
 describe("a NATS outage never fails a Better Auth call", () => {

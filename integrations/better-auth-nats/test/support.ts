@@ -147,6 +147,8 @@ export function createAuth(options: { pool: pg.Pool; publisher: NatsPublisher; v
     telemetry: { enabled: false },
     logger: { level: "error" },
     ...(snake ? pluralSnake.core : {}),
+    // users may delete their own account (`deleteUser`), which must publish user.deleted too
+    user: { ...(snake ? pluralSnake.core.user : {}), deleteUser: { enabled: true } },
     plugins: [
       organization({
         ac,

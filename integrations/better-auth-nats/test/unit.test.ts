@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import {
   EVENT_SUBJECTS,
   natsOrganizationHooks,
+  natsUserEvents,
   normalizeSubjectPrefix,
   type EventFields,
   type EventSubject,
@@ -32,16 +33,31 @@ describe("unit", () => {
     assert.equal(normalizeSubjectPrefix("prod"), "prod.");
   });
 
-  it("covers exactly the seven subjects of the contract", () => {
+  it("covers exactly the eight subjects of the contract", () => {
     assert.deepEqual(Object.values(EVENT_SUBJECTS).sort(), [
       "member.added",
       "member.removed",
       "member.role.changed",
       "organization.deleted",
       "user.banned",
+      "user.deleted",
       "user.role.changed",
       "user.unbanned",
     ]);
+  });
+
+  it("publishes user.deleted from the user delete database hook, even without a member table", async () => {
+    const { publisher, sent } = fakePublisher();
+    const plugin = natsUserEvents(publisher) as unknown as {
+      init(ctx: unknown): {
+        options: { databaseHooks: { user: { delete: { before(u: unknown, c: unknown): Promise<void>; after(u: unknown, c: unknown): Promise<void> } } } };
+      };
+    };
+    const hooks = plugin.init({}).options.databaseHooks.user.delete;
+    const user = { id: "u9", email: "u9@example.test" };
+    await hooks.before(user, null);
+    await hooks.after(user, null);
+    assert.deepEqual(sent, [{ subject: "user.deleted", fields: { userId: "u9" } }]);
   });
 
   it("keeps the caller's organization hooks and publishes even when they throw", async () => {
