@@ -3,10 +3,13 @@ package dev.tenantgate.config;
 import java.time.Clock;
 import java.util.Map;
 
+import dev.tenantgate.role.ChangeTimes;
 import dev.tenantgate.role.RoleResolver;
+import dev.tenantgate.role.SharedRoleStore;
 import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.db.SchemaMismatchException;
 import dev.tenantgate.role.db.SchemaVerifier;
+import dev.tenantgate.role.local.LocalChangeTimes;
 import dev.tenantgate.role.local.LocalRoleCache;
 import dev.tenantgate.role.redis.RedisChangeTimes;
 import dev.tenantgate.role.redis.RedisKeys;
@@ -15,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -52,16 +56,26 @@ class RoleConfiguration {
 		return new RedisKeys(settings.membershipPrefix(), settings.userPrefix(), settings.changePrefix());
 	}
 
+	/** Redis, or no shared tier at all when {@code tenantgate.roles.redis.enabled=false} (a single instance). */
 	@Bean
-	RedisRoleStore redisRoleStore(ReactiveStringRedisTemplate redis, RedisKeys keys, RoleProperties properties) {
+	SharedRoleStore sharedRoleStore(ObjectProvider<ReactiveStringRedisTemplate> redis, RedisKeys keys,
+			RoleProperties properties) {
 		RoleProperties.Redis settings = properties.redis();
-		return new RedisRoleStore(redis, keys, settings.ttl(), settings.negativeTtl(), settings.clockTolerance());
+		if (!settings.enabled()) {
+			return SharedRoleStore.NONE;
+		}
+		return new RedisRoleStore(redis.getObject(), keys, settings.ttl(), settings.negativeTtl(),
+				settings.clockTolerance());
 	}
 
+	/** Change times shared in Redis, or held in-process when Redis is off. */
 	@Bean
-	RedisChangeTimes redisChangeTimes(ReactiveStringRedisTemplate redis, RoleProperties properties) {
+	ChangeTimes changeTimes(ObjectProvider<ReactiveStringRedisTemplate> redis, RoleProperties properties) {
 		RoleProperties.Redis settings = properties.redis();
-		return new RedisChangeTimes(redis, settings.changeRetention(), properties.local().ttl(),
+		if (!settings.enabled()) {
+			return new LocalChangeTimes(settings.changeRetention(), properties.local().maximumSize());
+		}
+		return new RedisChangeTimes(redis.getObject(), settings.changeRetention(), properties.local().ttl(),
 				properties.local().maximumSize());
 	}
 
@@ -71,7 +85,7 @@ class RoleConfiguration {
 	}
 
 	@Bean
-	RoleResolver roleResolver(LocalRoleCache local, RedisRoleStore redis, RedisChangeTimes changes, RedisKeys keys,
+	RoleResolver roleResolver(LocalRoleCache local, SharedRoleStore redis, ChangeTimes changes, RedisKeys keys,
 			BetterAuthRepository database, ResilienceProperties resilience, Clock clock, MeterRegistry registry) {
 		RoleResolver resolver = new RoleResolver(local, redis, changes, keys, database,
 				resilience.redis().guard("redis"), resilience.postgres().guard("postgres"), clock);

@@ -32,6 +32,8 @@ public record RoleProperties(@DefaultValue @Valid Local local, @DefaultValue @Va
 	}
 
 	/**
+	 * @param enabled whether Redis is the shared tier; without it each instance keeps only its in-process cache and
+	 * change times (fine for one instance, e.g. {@code start-dev})
 	 * @param membershipPrefix member-role keys are {@code <prefix><userId>:<orgId>}
 	 * @param userPrefix platform-user keys are {@code <prefix><userId>}
 	 * @param ttl how long a membership or user is kept
@@ -42,7 +44,7 @@ public record RoleProperties(@DefaultValue @Valid Local local, @DefaultValue @Va
 	 * @param clockTolerance how far the clocks of two instances may differ; a cache fill is refused if a change was
 	 * recorded up to this long before the read that produced it
 	 */
-	public record Redis(@DefaultValue("perm:") String membershipPrefix, @DefaultValue("perm-user:") String userPrefix,
+	public record Redis(@DefaultValue("true") boolean enabled, @DefaultValue("perm:") String membershipPrefix, @DefaultValue("perm-user:") String userPrefix,
 			@DefaultValue("5m") Duration ttl, @DefaultValue("30s") Duration negativeTtl,
 			@DefaultValue("perm-chg:") String changePrefix,
 			@DefaultValue("24h") Duration changeRetention, @DefaultValue("1s") Duration clockTolerance) {

@@ -7,9 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.tenantgate.resilience.DependencyGuard;
 import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.local.LocalRoleCache;
-import dev.tenantgate.role.redis.RedisChangeTimes;
 import dev.tenantgate.role.redis.RedisKeys;
-import dev.tenantgate.role.redis.RedisRoleStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -30,9 +28,9 @@ public final class RoleResolver {
 
 	private final LocalRoleCache local;
 
-	private final RedisRoleStore redis;
+	private final SharedRoleStore redis;
 
-	private final RedisChangeTimes changes;
+	private final ChangeTimes changes;
 
 	private final RedisKeys keys;
 
@@ -43,7 +41,7 @@ public final class RoleResolver {
 	// Without a change feed (NATS disabled) claims are trusted, as configured; the subscriber narrows this.
 	private final AtomicLong claimsTrustedFrom = new AtomicLong();
 
-	public RoleResolver(LocalRoleCache local, RedisRoleStore redis, RedisChangeTimes changes, RedisKeys keys,
+	public RoleResolver(LocalRoleCache local, SharedRoleStore redis, ChangeTimes changes, RedisKeys keys,
 			BetterAuthRepository database, DependencyGuard redisGuard, DependencyGuard databaseGuard, Clock clock) {
 		this.local = local;
 		this.redis = redis;

@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tenantgate.role.ChangeTimes;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
@@ -15,7 +16,7 @@ import reactor.core.publisher.Mono;
  * request path rarely asks Redis. "No change known" is mirrored too. Events update the mirror directly; a reconnect
  * after missed events clears it.
  */
-public final class RedisChangeTimes {
+public final class RedisChangeTimes implements ChangeTimes {
 
 	// KEYS[1] change key; ARGV[1] time ms, ARGV[2] ttl ms: keeps the latest time, so reordered events are harmless.
 	private static final RedisScript<Long> RECORD_MAX = RedisScript.of("""
@@ -40,6 +41,7 @@ public final class RedisChangeTimes {
 	}
 
 	/** The latest change time of {@code key}, 0 when none is known. */
+	@Override
 	public Mono<Long> latest(String key) {
 		Long known = this.mirror.getIfPresent(key);
 		if (known != null) {
@@ -53,6 +55,7 @@ public final class RedisChangeTimes {
 	}
 
 	/** Records a change at {@code time}, keeping the later of it and any time already recorded. */
+	@Override
 	public Mono<Long> record(String key, long time) {
 		this.mirror.asMap().merge(key, time, Math::max);
 		return this.redis.execute(RECORD_MAX, List.of(key), List.of(Long.toString(time),
@@ -62,6 +65,7 @@ public final class RedisChangeTimes {
 	}
 
 	/** Forgets the mirror, so change times are read from Redis again (after missed events). */
+	@Override
 	public void clearMirror() {
 		this.mirror.invalidateAll();
 	}

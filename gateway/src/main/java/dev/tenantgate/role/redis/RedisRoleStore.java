@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
+import dev.tenantgate.role.SharedRoleStore;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -20,7 +21,7 @@ import reactor.core.publisher.Mono;
  * read that produced it (minus a clock tolerance between instances). An instance whose read raced an invalidation
  * cannot write the old answer back after another instance dropped it.
  */
-public final class RedisRoleStore {
+public final class RedisRoleStore implements SharedRoleStore {
 
 	// KEYS[1] entry, KEYS[2..] change-time keys; ARGV[1] value, ARGV[2] ttl ms, ARGV[3] read start ms minus tolerance
 	private static final RedisScript<Long> FILL_IF_UNCHANGED = RedisScript.of("""
@@ -57,6 +58,7 @@ public final class RedisRoleStore {
 	 * The cached membership, unless it was written no later than {@code changedAt} plus the clock tolerance: an
 	 * entry from before the latest recorded change is one the change should have dropped.
 	 */
+	@Override
 	public Mono<Membership> membership(MembershipKey key, long changedAt) {
 		long notBefore = notBefore(changedAt);
 		return this.redis.opsForValue()
@@ -65,6 +67,7 @@ public final class RedisRoleStore {
 	}
 
 	/** Writes {@code membership} unless the membership or its organization changed since {@code readStartedAt}. */
+	@Override
 	public Mono<Boolean> putMembership(MembershipKey key, Membership membership, long readStartedAt) {
 		Duration expiry = membership.isMember() ? this.ttl : this.negativeTtl;
 		return fill(List.of(this.keys.membership(key), this.keys.membershipChange(key),
@@ -73,6 +76,7 @@ public final class RedisRoleStore {
 	}
 
 	/** The cached user, unless it was written no later than {@code changedAt} plus the clock tolerance. */
+	@Override
 	public Mono<PlatformUser> user(String userId, long changedAt) {
 		long notBefore = notBefore(changedAt);
 		return this.redis.opsForValue()
@@ -86,6 +90,7 @@ public final class RedisRoleStore {
 	}
 
 	/** Writes {@code user} unless the user changed since {@code readStartedAt}. */
+	@Override
 	public Mono<Boolean> putUser(String userId, PlatformUser user, long readStartedAt) {
 		Duration expiry = user.exists() ? this.ttl : this.negativeTtl;
 		return fill(List.of(this.keys.user(userId), this.keys.userChange(userId)), RoleValueCodec.encode(user, readStartedAt), expiry,
@@ -96,20 +101,24 @@ public final class RedisRoleStore {
 	 * Ignores entries written before {@code time} from now on: after this instance missed events, an entry from
 	 * before the gap may be one that an event would have dropped.
 	 */
+	@Override
 	public void distrustEntriesBefore(long time) {
 		this.distrustBefore.accumulateAndGet(time, Math::max);
 	}
 
+	@Override
 	public Mono<Long> evictMembership(MembershipKey key) {
 		return this.redis.delete(this.keys.membership(key));
 	}
 
 	/** Drops every member-role entry of the organization (a SCAN: organizations are deleted rarely). */
+	@Override
 	public Mono<Long> evictOrganization(String organizationId) {
 		ScanOptions scan = ScanOptions.scanOptions().match(this.keys.membershipsOf(organizationId)).count(1000).build();
 		return this.redis.delete(this.redis.scan(scan));
 	}
 
+	@Override
 	public Mono<Long> evictUser(String userId) {
 		return this.redis.delete(this.keys.user(userId));
 	}

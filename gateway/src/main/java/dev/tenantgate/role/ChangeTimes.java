@@ -1,0 +1,19 @@
+package dev.tenantgate.role;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * When a membership, an organization or a user last changed, in epoch milliseconds, by change key.
+ */
+public interface ChangeTimes {
+
+	/** The latest change time of {@code key}, 0 when none is known. */
+	Mono<Long> latest(String key);
+
+	/** Records a change at {@code time}, keeping the later of it and any time already recorded. */
+	Mono<Long> record(String key, long time);
+
+	/** Forgets what is held in-process, so change times are read from the shared store again. */
+	void clearMirror();
+
+}

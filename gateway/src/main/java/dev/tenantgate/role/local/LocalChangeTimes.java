@@ -1,0 +1,37 @@
+package dev.tenantgate.role.local;
+
+import java.time.Duration;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tenantgate.role.ChangeTimes;
+import reactor.core.publisher.Mono;
+
+/**
+ * Change times held in-process only, for a single instance without Redis. Lost on restart, which the subscriber's
+ * catch-up after (re)connecting makes safe: claims older than the subscription are not trusted.
+ */
+public final class LocalChangeTimes implements ChangeTimes {
+
+	private final Cache<String, Long> times;
+
+	public LocalChangeTimes(Duration retention, long maximumSize) {
+		this.times = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(retention).build();
+	}
+
+	@Override
+	public Mono<Long> latest(String key) {
+		Long time = this.times.getIfPresent(key);
+		return Mono.just((time != null) ? time : 0L);
+	}
+
+	@Override
+	public Mono<Long> record(String key, long time) {
+		return Mono.just(this.times.asMap().merge(key, time, Math::max));
+	}
+
+	@Override
+	public void clearMirror() {
+	}
+
+}
