@@ -1,5 +1,5 @@
 // Generates the PostgreSQL DDL that better-auth's own migration would run, for each naming preset, into
-// ../gateway/src/test/resources/db/<preset>.sql.
+// ../gateway/src/main/resources/db/<preset>.sql.
 //
 //   node generate-schema.mjs            (PGHOST/PGPORT/PGUSER as for psql; default 127.0.0.1:5432 postgres)
 //

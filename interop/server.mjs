@@ -3,7 +3,8 @@
 //   PRESET=plural-snake DATABASE_URL=postgres://postgres@127.0.0.1:5432/tg_e2e PORT=3000 ALG=EdDSA node server.mjs
 //
 // Env: PRESET (better-auth-default | plural-snake, default plural-snake), DATABASE_URL (required), PORT (0 = any
-// free port; default 3000), ALG (EdDSA | RS256 | ES256, default EdDSA), BASE_URL (default http://127.0.0.1:<port>),
+// free port; default 3000), HOST (the address listened on, default 127.0.0.1; 0.0.0.0 in a container), ALG (EdDSA |
+// RS256 | ES256, default EdDSA), BASE_URL (default http://127.0.0.1:<port>),
 // SEED=1 to create the fixture users/organizations (fixtures.mjs) and FIXTURES_OUT=<file> to write them as JSON,
 // NATS_URL (e.g. nats://127.0.0.1:4222) to publish the identity change events there, SUBJECT_PREFIX (default "");
 // PUBLISHER=package to publish them with the project's @tenantgate/better-auth-nats package instead of this file's
@@ -244,7 +245,7 @@ async function sendResponse(res, response) {
 }
 
 /** Starts the HTTP server; resolves once the schema exists and requests are served. */
-export async function startServer({ preset, databaseUrl, port = 3000, alg = "EdDSA", baseURL, emit, trace, natsPublisher } = {}) {
+export async function startServer({ preset, databaseUrl, port = 3000, host = "127.0.0.1", alg = "EdDSA", baseURL, emit, trace, natsPublisher } = {}) {
   let handlers = null;
   const server = http.createServer(async (req, res) => {
     try {
@@ -263,7 +264,7 @@ export async function startServer({ preset, databaseUrl, port = 3000, alg = "EdD
       res.end();
     }
   });
-  await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise((resolve) => server.listen(port, host, resolve));
   const baseUrl = baseURL ?? `http://127.0.0.1:${server.address().port}`;
   const pool = new pg.Pool({ connectionString: databaseUrl });
   let closing = false;
@@ -335,6 +336,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     preset: env.PRESET ?? "plural-snake",
     databaseUrl: env.DATABASE_URL,
     port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? "127.0.0.1",
     alg: env.ALG ?? "EdDSA",
     baseURL: env.BASE_URL,
     emit: events.emit,

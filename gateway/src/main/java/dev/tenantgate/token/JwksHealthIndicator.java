@@ -5,7 +5,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * UP while signing keys are loaded (the last good set counts even if the endpoint is failing right now): without
- * keys no token can be verified.
+ * keys no token can be verified. While down, each check starts a fetch (rate-limited), so a gateway whose first
+ * fetch failed becomes ready once the endpoint answers.
  */
 public final class JwksHealthIndicator implements HealthIndicator {
 
@@ -17,7 +18,13 @@ public final class JwksHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		Health.Builder health = this.keys.keyIds().isEmpty() ? Health.down() : Health.up();
+		boolean loaded = !this.keys.keyIds().isEmpty();
+		if (!loaded) {
+			// Nothing else fetches before the first token arrives, and a probe that is down gets no traffic: retry
+			// here, in the background and within the fetch rate limit.
+			this.keys.prefetch();
+		}
+		Health.Builder health = loaded ? Health.up() : Health.down();
 		return health.withDetail("keys", this.keys.keyIds().size())
 			.withDetail("fetchedAt", this.keys.fetchedAt().toString())
 			.build();

@@ -119,6 +119,7 @@ class TenantAuthorizationIntegrationTests extends GatewayIntegrationTestSupport 
 			.header("X-ORG-ROLE", "owner")
 			.header("X-Platform-Role", "superadmin")
 			.header("X-Tenantgate-Debug", "1")
+			.header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -131,6 +132,8 @@ class TenantAuthorizationIntegrationTests extends GatewayIntegrationTestSupport 
 		assertThat(request.getHeaders().getHeader("X-Org-Role").values()).containsExactly("viewer");
 		assertThat(request.getHeaders().getHeader("X-Platform-Role").values()).containsExactly("user");
 		assertThat(request.getHeaders().getHeader("X-Tenantgate-Debug").isPresent()).isFalse();
+		assertThat(request.getHeaders().getHeader("traceparent").firstValue())
+			.isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 	}
 
 	@Test

@@ -1,0 +1,119 @@
+package dev.tenantgate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code start-dev}: one command, nothing installed (embedded PostgreSQL, no Redis, no NATS), and the three
+ * decisions its banner promises.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StartDevIntegrationTests {
+
+	static ConfigurableApplicationContext context;
+
+	static WebTestClient client;
+
+	@BeforeAll
+	static void startDev() {
+		int port = freePort();
+		context = TenantgateApplication.startDev(new String[] { "--server.port=" + port,
+				"--tenantgate.dev.echo-port=" + freePort(), "--spring.data.redis.port=" + freePort() });
+		client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
+	}
+
+	@AfterAll
+	static void stop() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	@Test
+	void bannerCommandsGiveAnAllowedRequestATenantMismatchAndARoleDenial(CapturedOutput output) {
+		String token = client.get()
+			.uri("/dev/token?user=vera&org=acme")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		client.get()
+			.uri("/api/orgs/acme/orders")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.service")
+			.isEqualTo("echo")
+			.jsonPath("$.headers.X-User-Id")
+			.isEqualTo("vera")
+			.jsonPath("$.headers.X-Org-Role")
+			.isEqualTo("viewer");
+		client.get()
+			.uri("/api/orgs/globex/orders")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("tenant_mismatch");
+		client.post()
+			.uri("/api/orgs/acme/orders")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("role_insufficient");
+	}
+
+	@Test
+	void rolesAreReadFromTheEmbeddedDatabaseWhenTheTokenHasNoClaims() {
+		String token = client.get()
+			.uri("/dev/token?user=bob&org=acme&claims=false")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		client.post()
+			.uri("/api/orgs/acme/orders")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.headers.X-Org-Role")
+			.isEqualTo("staff");
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
