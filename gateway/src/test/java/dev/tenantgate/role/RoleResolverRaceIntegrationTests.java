@@ -1,21 +1,20 @@
 package dev.tenantgate.role;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.tenantgate.resilience.DependencyGuard;
 import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.local.LocalRoleCache;
 import dev.tenantgate.role.redis.RedisChangeTimes;
 import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
+import dev.tenantgate.support.MutableClock;
+import dev.tenantgate.support.TestGuards;
 import dev.tenantgate.support.TestServices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -266,43 +265,10 @@ class RoleResolverRaceIntegrationTests {
 			RedisChangeTimes changes = new RedisChangeTimes(outer.redis, Duration.ofMinutes(30), Duration.ofMinutes(1),
 					1000);
 			this.resolver = new RoleResolver(this.local, store, changes, outer.keys, this.database,
-					guard("redis", Duration.ofSeconds(2)), guard("postgres", Duration.ofSeconds(5)), outer.clock);
+					TestGuards.permissive("redis", Duration.ofSeconds(2)),
+					TestGuards.permissive("postgres", Duration.ofSeconds(5)), outer.clock);
 		}
 
-	}
-
-	/** A clock the test moves forward by hand. */
-	private static final class MutableClock extends Clock {
-
-		private volatile Instant now;
-
-		MutableClock(Instant start) {
-			this.now = start;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-	}
-
-	private static DependencyGuard guard(String name, Duration timeout) {
-		return DependencyGuard.of(name, new DependencyGuard.Settings(timeout, 100, 1000, 1000, Duration.ofSeconds(1), 0));
 	}
 
 }

@@ -16,7 +16,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import dev.tenantgate.problem.AccessDeniedException;
 import dev.tenantgate.problem.FailureCode;
 import dev.tenantgate.token.JwtVerifier.TokenClaims;
-import dev.tenantgate.token.TestJwts.MutableClock;
+import dev.tenantgate.support.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

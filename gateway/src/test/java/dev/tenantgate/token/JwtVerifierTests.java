@@ -26,7 +26,7 @@ import com.nimbusds.jwt.PlainJWT;
 import dev.tenantgate.problem.AccessDeniedException;
 import dev.tenantgate.problem.FailureCode;
 import dev.tenantgate.token.JwtVerifier.TokenClaims;
-import dev.tenantgate.token.TestJwts.MutableClock;
+import dev.tenantgate.support.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,10 +1,8 @@
 package dev.tenantgate.token;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+
 import java.util.Date;
 import java.util.List;
 import java.util.function.Consumer;
@@ -27,6 +25,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.tenantgate.resilience.DependencyGuard;
+import dev.tenantgate.support.TestGuards;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -107,40 +106,8 @@ final class TestJwts {
 		return server.countRequestsMatching(getRequestedFor(urlEqualTo(JWKS_PATH)).build()).getCount();
 	}
 
-	/** A clock that stands still until the test moves it. */
-	static final class MutableClock extends Clock {
-
-		private volatile Instant now;
-
-		MutableClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			throw new UnsupportedOperationException();
-		}
-
-	}
-
-	/** A guard that lets every call through within 5 s (no breaker trips in these tests' few calls). */
 	static DependencyGuard jwksGuard() {
-		return DependencyGuard.of("jwks",
-				new DependencyGuard.Settings(Duration.ofSeconds(5), 100, 1000, 1000, Duration.ofSeconds(1), 0));
+		return TestGuards.permissive("jwks", Duration.ofSeconds(5));
 	}
 
 }
