@@ -1,6 +1,6 @@
 -- A login role for tenantgate that can only read the Better Auth tables it needs.
--- Run as a superuser or the schema owner, in the Better Auth database. Change the password before use:
---   psql -v password="'...'" -f config/readonly-role.sql
+-- Run as a superuser or the schema owner, in the Better Auth database (psql -f config/readonly-role.sql), then give
+-- the role a password of your own: ALTER ROLE tenantgate_reader PASSWORD '...';
 -- The gateway also opens every session with default_transaction_read_only=on, as a second guard.
 
 DO $$
