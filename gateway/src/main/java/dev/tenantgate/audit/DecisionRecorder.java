@@ -1,6 +1,8 @@
 package dev.tenantgate.audit;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.tenantgate.support.Json;
@@ -26,6 +28,9 @@ public final class DecisionRecorder {
 
 	private final Timer allowedTimer;
 
+	// Looked up once per (route, outcome, code): building and registering a meter on every request costs.
+	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
 	private final Timer deniedTimer;
 
 	public DecisionRecorder(MeterRegistry registry, boolean logAllowed) {
@@ -37,13 +42,14 @@ public final class DecisionRecorder {
 
 	public void record(Decision decision) {
 		String outcome = decision.allowed() ? "allowed" : (decision.shadow() ? "shadow_denied" : "denied");
-		Counter.builder("tenantgate.decisions")
+		String route = (decision.route() != null) ? decision.route() : "none";
+		this.counters.computeIfAbsent(route + '\u0000' + outcome + '\u0000' + decision.code(), (key) -> Counter
+			.builder("tenantgate.decisions")
 			.description("Authorization decisions")
-			.tag("route", (decision.route() != null) ? decision.route() : "none")
+			.tag("route", route)
 			.tag("outcome", outcome)
 			.tag("code", decision.code())
-			.register(this.registry)
-			.increment();
+			.register(this.registry)).increment();
 		(decision.allowed() ? this.allowedTimer : this.deniedTimer).record(decision.nanos(), TimeUnit.NANOSECONDS);
 		if ((!decision.allowed() || this.logAllowed) && decisions.isInfoEnabled()) {
 			decisions.info(json(decision, outcome));

@@ -1,11 +1,15 @@
 package dev.tenantgate.role;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
  * When a membership, an organization or a user last changed, in epoch milliseconds, by change key.
  */
 public interface ChangeTimes {
+
+	/** The change time of {@code key} if it is held in-process (0 for "known: no change"), else {@code null}. */
+	@Nullable Long known(String key);
 
 	/** The latest change time of {@code key}, 0 when none is known. */
 	Mono<Long> latest(String key);

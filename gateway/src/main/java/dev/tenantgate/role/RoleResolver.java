@@ -196,6 +196,11 @@ public final class RoleResolver {
 
 	/** The later change time of the two keys ({@code second} may be null); on error, "now" (trust nothing older). */
 	private Mono<Long> latestChange(String first, @Nullable String second) {
+		Long firstKnown = this.changes.known(first);
+		Long secondKnown = (second != null) ? this.changes.known(second) : Long.valueOf(0);
+		if (firstKnown != null && secondKnown != null) {
+			return Mono.just(Math.max(firstKnown, secondKnown));
+		}
 		Mono<Long> latest = this.changes.latest(first);
 		if (second != null) {
 			latest = latest.zipWith(this.changes.latest(second), Math::max);
@@ -204,6 +209,11 @@ public final class RoleResolver {
 	}
 
 	private Mono<Boolean> changedSince(Instant issuedAt, String changeKey) {
+		// The request path's common case: the in-process mirror knows, and no Redis call (or guard) is needed.
+		Long known = this.changes.known(changeKey);
+		if (known != null) {
+			return Mono.just(known > issuedAt.toEpochMilli());
+		}
 		return this.redisGuard.guard(this.changes.latest(changeKey))
 			.map((changedAt) -> changedAt > issuedAt.toEpochMilli())
 			.onErrorResume((ex) -> {

@@ -20,6 +20,12 @@ public final class LocalChangeTimes implements ChangeTimes {
 	}
 
 	@Override
+	public Long known(String key) {
+		Long time = this.times.getIfPresent(key);
+		return (time != null) ? time : 0L;
+	}
+
+	@Override
 	public Mono<Long> latest(String key) {
 		Long time = this.times.getIfPresent(key);
 		return Mono.just((time != null) ? time : 0L);

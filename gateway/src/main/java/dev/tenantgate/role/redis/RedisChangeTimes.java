@@ -6,6 +6,7 @@ import java.util.List;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tenantgate.role.ChangeTimes;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
@@ -41,6 +42,11 @@ public final class RedisChangeTimes implements ChangeTimes {
 	}
 
 	/** The latest change time of {@code key}, 0 when none is known. */
+	@Override
+	public @Nullable Long known(String key) {
+		return this.mirror.getIfPresent(key);
+	}
+
 	@Override
 	public Mono<Long> latest(String key) {
 		Long known = this.mirror.getIfPresent(key);
