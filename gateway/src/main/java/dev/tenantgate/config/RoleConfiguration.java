@@ -86,10 +86,12 @@ class RoleConfiguration {
 
 	@Bean
 	RoleResolver roleResolver(LocalRoleCache local, SharedRoleStore redis, ChangeTimes changes, RedisKeys keys,
-			BetterAuthRepository database, ResilienceProperties resilience, Clock clock, MeterRegistry registry) {
+			BetterAuthRepository database, ResilienceProperties resilience, RoleProperties properties, Clock clock,
+			MeterRegistry registry) {
 		RoleResolver resolver = new RoleResolver(local, redis, changes, keys, database,
 				resilience.redis().guard("redis"), resilience.postgres().guard("postgres"), clock);
 		resolver.setMeterRegistry(registry);
+		resolver.setFillQuietPeriod(properties.redis().clockTolerance());
 		return resolver;
 	}
 

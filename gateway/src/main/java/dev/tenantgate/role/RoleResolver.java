@@ -1,6 +1,7 @@
 package dev.tenantgate.role;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,6 +42,8 @@ public final class RoleResolver {
 	// Without a change feed (NATS disabled) claims are trusted, as configured; the subscriber narrows this.
 	private final AtomicLong claimsTrustedFrom = new AtomicLong();
 
+	private volatile long fillQuietPeriodMillis = 1000;
+
 	public RoleResolver(LocalRoleCache local, SharedRoleStore redis, ChangeTimes changes, RedisKeys keys,
 			BetterAuthRepository database, DependencyGuard redisGuard, DependencyGuard databaseGuard, Clock clock) {
 		this.local = local;
@@ -59,8 +62,11 @@ public final class RoleResolver {
 				return local.generation();
 			}
 
-			public void put(MembershipKey key, Membership value, long generation) {
-				local.putMembership(key, value, generation);
+			public void put(MembershipKey key, Membership value, long generation, long readStartedAt) {
+				if (!changedJustBefore(readStartedAt, keys.membershipChange(key),
+						keys.organizationChange(key.organizationId()))) {
+					local.putMembership(key, value, generation);
+				}
 			}
 
 		}, new TieredLookup.SharedTier<>() {
@@ -85,8 +91,10 @@ public final class RoleResolver {
 				return local.generation();
 			}
 
-			public void put(String key, PlatformUser value, long generation) {
-				local.putUser(key, value, generation);
+			public void put(String key, PlatformUser value, long generation, long readStartedAt) {
+				if (!changedJustBefore(readStartedAt, keys.userChange(key), keys.userChange(key))) {
+					local.putUser(key, value, generation);
+				}
 			}
 
 		}, new TieredLookup.SharedTier<>() {
@@ -144,6 +152,24 @@ public final class RoleResolver {
 			return Mono.just(true);
 		}
 		return changedSince(issuedAt, this.keys.userChange(userId));
+	}
+
+	/**
+	 * How long after a recorded change a database answer is not cached in-process: a read replica may not have the
+	 * change yet (the Redis tier applies the same window, its clock tolerance). Default 1 s.
+	 */
+	public void setFillQuietPeriod(Duration quietPeriod) {
+		this.fillQuietPeriodMillis = quietPeriod.toMillis();
+	}
+
+	private boolean changedJustBefore(long readStartedAt, String first, String second) {
+		if (readStartedAt <= 0) {
+			return false;
+		}
+		long notBefore = readStartedAt - this.fillQuietPeriodMillis;
+		Long a = this.changes.known(first);
+		Long b = this.changes.known(second);
+		return (a != null && a >= notBefore) || (b != null && b >= notBefore);
 	}
 
 	/**

@@ -68,24 +68,24 @@ final class TieredLookup<K, V> {
 				return Mono.just(cached);
 			}
 			long generation = this.local.generation();
-			return fromShared(key, context)
-				.switchIfEmpty(Mono.defer(() -> fromDatabase(key, context)))
-				.doOnNext((value) -> this.local.put(key, value, generation));
+			return fromShared(key, context, generation)
+				.switchIfEmpty(Mono.defer(() -> fromDatabase(key, context, generation)));
 		});
 	}
 
-	private Mono<V> fromShared(K key, ContextView context) {
+	private Mono<V> fromShared(K key, ContextView context, long generation) {
 		return Mono.defer(() -> {
 			long started = System.nanoTime();
 			return this.sharedGuard.guard(Mono.defer(() -> this.shared.get(key)))
-				.doOnNext((value) -> answered(context, Tier.REDIS, System.nanoTime() - started));
+				.doOnNext((value) -> answered(context, Tier.REDIS, System.nanoTime() - started))
+				.doOnNext((value) -> this.local.put(key, value, generation, 0));
 		}).onErrorResume((ex) -> {
 			logger.debug(this.name + ": shared tier failed, reading the database: " + ex);
 			return Mono.empty();
 		});
 	}
 
-	private Mono<V> fromDatabase(K key, ContextView context) {
+	private Mono<V> fromDatabase(K key, ContextView context, long generation) {
 		return Mono.defer(() -> {
 			long readStartedAt = this.clock.millis();
 			long started = System.nanoTime();
@@ -96,6 +96,7 @@ final class TieredLookup<K, V> {
 					logger.warn(this.name + ": database lookup failed, failing closed: " + ex);
 					return new RoleUnavailableException();
 				})
+				.doOnNext((value) -> this.local.put(key, value, generation, readStartedAt))
 				.doOnNext((value) -> fillShared(key, value, readStartedAt));
 		});
 	}
@@ -147,7 +148,11 @@ final class TieredLookup<K, V> {
 
 		long generation();
 
-		void put(K key, V value, long generation);
+		/**
+		 * Fills the entry unless an invalidation happened since {@code generation}, or (for a database answer,
+		 * {@code readStartedAt > 0}) a change was recorded shortly before the read began.
+		 */
+		void put(K key, V value, long generation, long readStartedAt);
 
 	}
 

@@ -117,6 +117,27 @@ class RoleResolverRaceIntegrationTests {
 	}
 
 	@Test // issue-3
+	void databaseAnswerReadJustAfterAChangeIsNotCachedInProcessSinceAReplicaMayLag() {
+		Instance gateway = new Instance();
+		given(gateway.database.membership(KEY)).willReturn(Mono.just(Membership.of("staff")),
+				Mono.just(Membership.of("viewer")), Mono.just(Membership.of("viewer")));
+		gateway.resolver.membershipChanged(KEY, this.clock.millis()).block(Duration.ofSeconds(5));
+
+		this.clock.advance(Duration.ofMillis(500)); // within the quiet period: a lagging replica's answer
+		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("staff"));
+		assertThat(gateway.local.membership(KEY)).isNull();
+
+		this.clock.advance(CLOCK_TOLERANCE.plusSeconds(1)); // past it: cached
+		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("viewer"));
+		assertThat(gateway.local.membership(KEY)).isEqualTo(Membership.of("viewer"));
+		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("viewer"));
+		verify(gateway.database, times(2)).membership(KEY);
+	}
+
+	@Test // issue-3
 	void invalidationOnAnotherInstanceDuringDatabaseReadKeepsStaleEntryOutOfRedis() throws Exception {
 		Instance reader = new Instance();
 		Instance invalidator = new Instance();
