@@ -3,6 +3,7 @@ package dev.tenantgate.filter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import dev.tenantgate.policy.Identity;
 import dev.tenantgate.role.Roles;
@@ -11,39 +12,52 @@ import org.springframework.http.HttpHeaders;
 /**
  * The trusted identity headers: removed from every client request, whatever their letter case, and set by the
  * gateway only after a request is authorized.
- *
- * @param userId the user id header, {@code X-User-Id} by default
- * @param organizationId the tenant header, {@code X-Organization-Id} by default
- * @param orgRole the member roles header, {@code X-Org-Role} by default
- * @param platformRole the platform roles header, {@code X-Platform-Role} by default
- * @param stripPrefixes further header name prefixes removed from client requests (e.g. {@code X-Tenantgate-})
  */
-public record IdentityHeaders(String userId, String organizationId, String orgRole, String platformRole,
-		List<String> stripPrefixes) {
+public final class IdentityHeaders {
 
-	public IdentityHeaders {
-		stripPrefixes = stripPrefixes.stream().map((prefix) -> prefix.toLowerCase(Locale.ROOT)).toList();
+	private final String userId;
+
+	private final String organizationId;
+
+	private final String orgRole;
+
+	private final String platformRole;
+
+	private final Set<String> canonicalNames;
+
+	private final List<String> stripPrefixes;
+
+	/**
+	 * @param userId the user id header, {@code X-User-Id} by default
+	 * @param organizationId the tenant header, {@code X-Organization-Id} by default
+	 * @param orgRole the member roles header, {@code X-Org-Role} by default
+	 * @param platformRole the platform roles header, {@code X-Platform-Role} by default
+	 * @param stripPrefixes further header name prefixes removed from client requests (e.g. {@code X-Tenantgate-})
+	 */
+	public IdentityHeaders(String userId, String organizationId, String orgRole, String platformRole,
+			List<String> stripPrefixes) {
+		this.userId = userId;
+		this.organizationId = organizationId;
+		this.orgRole = orgRole;
+		this.platformRole = platformRole;
+		this.canonicalNames = Set.of(canonical(userId), canonical(organizationId), canonical(orgRole),
+				canonical(platformRole));
+		this.stripPrefixes = stripPrefixes.stream().map(IdentityHeaders::canonical).toList();
 	}
 
-	/** Removes every identity header and every header with a configured prefix. */
+	/**
+	 * Removes every identity header and every header with a configured prefix, comparing names case-insensitively
+	 * and reading {@code _} as {@code -}: servers that read headers CGI-style ({@code HTTP_X_USER_ID}) cannot tell
+	 * {@code X_User_Id} from {@code X-User-Id}.
+	 */
 	public void strip(HttpHeaders headers) {
-		headers.remove(this.userId);
-		headers.remove(this.organizationId);
-		headers.remove(this.orgRole);
-		headers.remove(this.platformRole);
-		if (this.stripPrefixes.isEmpty()) {
-			return;
-		}
-		List<String> prefixed = new ArrayList<>();
+		List<String> removed = new ArrayList<>();
 		for (String name : headers.headerNames()) {
-			String lower = name.toLowerCase(Locale.ROOT);
-			for (String prefix : this.stripPrefixes) {
-				if (lower.startsWith(prefix)) {
-					prefixed.add(name);
-				}
+			if (isIdentityHeader(canonical(name))) {
+				removed.add(name);
 			}
 		}
-		prefixed.forEach(headers::remove);
+		removed.forEach(headers::remove);
 	}
 
 	/** Sets the headers for {@code identity}; a header with no value is left out. */
@@ -52,6 +66,22 @@ public record IdentityHeaders(String userId, String organizationId, String orgRo
 		setOrRemove(headers, this.organizationId, identity.organizationId());
 		setOrRemove(headers, this.orgRole, Roles.join(identity.orgRoles()));
 		setOrRemove(headers, this.platformRole, Roles.join(identity.platformRoles()));
+	}
+
+	private boolean isIdentityHeader(String canonicalName) {
+		if (this.canonicalNames.contains(canonicalName)) {
+			return true;
+		}
+		for (String prefix : this.stripPrefixes) {
+			if (canonicalName.startsWith(prefix)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String canonical(String name) {
+		return name.toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	private static void setOrRemove(HttpHeaders headers, String name, String value) {

@@ -136,7 +136,13 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 		}
 		this.handler.handle(event).subscribe(null, (ex) -> {
 			this.handler.count("failed");
-			logger.warn("Could not apply " + event.type().subject() + " everywhere: " + ex);
+			// The change is enforced here (in-process) but may not be recorded in Redis: once the in-process record
+			// expires, an old Redis entry or an old claim could count again. Treat it as a gap in events.
+			long now = this.clock.millis();
+			this.roles.distrustCachesSince(now);
+			this.roles.trustClaimsIssuedFrom(now);
+			logger.warn("Could not apply " + event.type().subject() + " to Redis (" + ex + "); role caches and "
+					+ "older role claims are re-read from PostgreSQL");
 		});
 	}
 

@@ -71,31 +71,30 @@ public final class RequestPathNormalizer {
 		segments.add(segment);
 	}
 
+	// The server hands the path over as ISO-8859-1 characters, one per byte: characters above 0x7F are raw bytes,
+	// and with the percent-decoded ones they must form valid UTF-8.
 	private static String decode(String raw) {
-		boolean encoded = false;
+		boolean plainAscii = true;
 		for (int i = 0; i < raw.length(); i++) {
 			char c = raw.charAt(i);
-			if (c == '%') {
-				encoded = true;
+			if (c == '%' || c > 0x7F) {
+				plainAscii = false;
 			}
 			else if (c < 0x21 || c == 0x7F || c == '\\') {
 				throw new InvalidPathException("The path contains a forbidden character.");
 			}
 		}
-		if (!encoded) {
+		if (plainAscii) {
 			return raw;
 		}
-		// A char other than '%' may take up to 3 bytes in UTF-8 (a raw non-ASCII char): size for the worst case.
-		ByteBuffer bytes = ByteBuffer.allocate(raw.length() * 3);
+		ByteBuffer bytes = ByteBuffer.allocate(raw.length());
 		for (int i = 0; i < raw.length(); i++) {
 			char c = raw.charAt(i);
 			if (c != '%') {
-				if (c > 0x7F) {
-					bytes.put(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+				if (c > 0xFF) {
+					throw new InvalidPathException("The path contains a forbidden character.");
 				}
-				else {
-					bytes.put((byte) c);
-				}
+				bytes.put((byte) c);
 				continue;
 			}
 			if (i + 2 >= raw.length()) {
@@ -113,11 +112,16 @@ public final class RequestPathNormalizer {
 	}
 
 	private static int hex(char c) {
-		int digit = Character.digit(c, 16);
-		if (digit < 0) {
-			throw new InvalidPathException("The path has an invalid percent-encoding.");
+		if (c >= '0' && c <= '9') {
+			return c - '0';
 		}
-		return digit;
+		if (c >= 'a' && c <= 'f') {
+			return c - 'a' + 10;
+		}
+		if (c >= 'A' && c <= 'F') {
+			return c - 'A' + 10;
+		}
+		throw new InvalidPathException("The path has an invalid percent-encoding.");
 	}
 
 	private static String utf8(ByteBuffer bytes) {

@@ -16,6 +16,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tenantgate.problem.AccessDeniedException;
 import dev.tenantgate.problem.FailureCode;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,6 +27,8 @@ import reactor.core.publisher.Mono;
  * {@code keys_unavailable} (it could not be checked).
  */
 public final class JwtVerifier {
+
+	private static final Log logger = LogFactory.getLog(JwtVerifier.class);
 
 	private final JwksKeySource keys;
 
@@ -74,6 +78,10 @@ public final class JwtVerifier {
 			return this.keys.key(header.getKeyID())
 				.switchIfEmpty(Mono.error(() -> invalid("The token's signing key is unknown.")))
 				.map((key) -> verified(token, jwt, key));
+		}).onErrorMap((ex) -> !(ex instanceof AccessDeniedException), (ex) -> {
+			// A last line: whatever a crafted token makes a library throw is a bad token, never a 500.
+			logger.debug("Unexpected failure verifying a token: " + ex);
+			return invalid("The token could not be parsed.");
 		});
 	}
 
@@ -111,7 +119,7 @@ public final class JwtVerifier {
 			throw invalid("The token was issued by another issuer.");
 		}
 		List<String> tokenAudiences = claimsSet.getAudience();
-		if (tokenAudiences.stream().noneMatch(this.audiences::contains)) {
+		if (tokenAudiences.stream().noneMatch((audience) -> audience != null && this.audiences.contains(audience))) {
 			throw invalid("The token is meant for another audience.");
 		}
 		String subject = claimsSet.getSubject();
@@ -129,7 +137,8 @@ public final class JwtVerifier {
 		try {
 			return SignedJWT.parse(token);
 		}
-		catch (ParseException | IllegalArgumentException ex) {
+		catch (ParseException | RuntimeException ex) {
+			// Nimbus throws unchecked exceptions on some malformed inputs (a header of JSON null): all are 401.
 			throw invalid("The token is not a signed JWT.");
 		}
 	}
@@ -138,7 +147,7 @@ public final class JwtVerifier {
 		try {
 			return jwt.getJWTClaimsSet();
 		}
-		catch (ParseException ex) {
+		catch (ParseException | RuntimeException ex) {
 			throw invalid("The token's claims are malformed.");
 		}
 	}

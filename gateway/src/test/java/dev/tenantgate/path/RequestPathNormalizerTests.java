@@ -106,10 +106,17 @@ class RequestPathNormalizerTests {
 	}
 
 	@Test
-	void normalizeWhenRawNonAsciiNextToPercentEncodingThenDecodedWithoutOverflow() {
-		// Reactor Netty hands the request line over as ISO-8859-1, so each raw UTF-8 byte is one char > 0x7F.
-		NormalizedPath path = this.normalizer.normalize("/\u00e9\u00e9\u00e9\u00e9%41");
-		assertThat(path.segments()).containsExactly("\u00e9\u00e9\u00e9\u00e9A");
+	void normalizeWhenRawUtf8BytesNextToPercentEncodingThenDecodedAsUtf8() {
+		// Reactor Netty hands the request line over as ISO-8859-1, so each raw UTF-8 byte is one char > 0x7F:
+		// "é" arrives as the two chars 0xC3 0xA9.
+		NormalizedPath path = this.normalizer.normalize("/\u00c3\u00a9\u00c3\u00a9%41");
+		assertThat(path.segments()).containsExactly("\u00e9\u00e9A");
+	}
+
+	@Test
+	void normalizeWhenRawBytesAreNotUtf8ThenRefused() {
+		assertThatExceptionOfType(InvalidPathException.class)
+			.isThrownBy(() -> this.normalizer.normalize("/\u00e9\u00e9\u00e9\u00e9%41"));
 	}
 
 	@Test

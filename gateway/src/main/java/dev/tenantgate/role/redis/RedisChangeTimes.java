@@ -53,8 +53,7 @@ public final class RedisChangeTimes implements ChangeTimes {
 		if (known != null) {
 			return Mono.just(known);
 		}
-		return this.redis.opsForValue()
-			.get(key)
+		return RedisRoleStore.offEventLoop(this.redis.opsForValue().get(key))
 			.map(Long::parseLong)
 			.defaultIfEmpty(0L)
 			.doOnNext((time) -> this.mirror.asMap().merge(key, time, Math::max));
@@ -64,9 +63,9 @@ public final class RedisChangeTimes implements ChangeTimes {
 	@Override
 	public Mono<Long> record(String key, long time) {
 		this.mirror.asMap().merge(key, time, Math::max);
-		return this.redis.execute(RECORD_MAX, List.of(key), List.of(Long.toString(time),
+		return RedisRoleStore.offEventLoop(this.redis.execute(RECORD_MAX, List.of(key), List.of(Long.toString(time),
 				Long.toString(this.retention.toMillis())))
-			.next()
+			.next())
 			.doOnNext((latest) -> this.mirror.asMap().merge(key, latest, Math::max));
 	}
 

@@ -12,6 +12,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The shared tier: Redis entries {@code perm:<userId>:<orgId>} (member roles) and {@code perm-user:<userId>}
@@ -61,8 +62,7 @@ public final class RedisRoleStore implements SharedRoleStore {
 	@Override
 	public Mono<Membership> membership(MembershipKey key, long changedAt) {
 		long notBefore = notBefore(changedAt);
-		return this.redis.opsForValue()
-			.get(this.keys.membership(key))
+		return offEventLoop(this.redis.opsForValue().get(this.keys.membership(key)))
 			.mapNotNull((value) -> RoleValueCodec.decodeMembership(value, notBefore));
 	}
 
@@ -79,8 +79,7 @@ public final class RedisRoleStore implements SharedRoleStore {
 	@Override
 	public Mono<PlatformUser> user(String userId, long changedAt) {
 		long notBefore = notBefore(changedAt);
-		return this.redis.opsForValue()
-			.get(this.keys.user(userId))
+		return offEventLoop(this.redis.opsForValue().get(this.keys.user(userId)))
 			.mapNotNull((value) -> RoleValueCodec.decodeUser(value, notBefore));
 	}
 
@@ -108,27 +107,35 @@ public final class RedisRoleStore implements SharedRoleStore {
 
 	@Override
 	public Mono<Long> evictMembership(MembershipKey key) {
-		return this.redis.delete(this.keys.membership(key));
+		return offEventLoop(this.redis.delete(this.keys.membership(key)));
 	}
 
 	/** Drops every member-role entry of the organization (a SCAN: organizations are deleted rarely). */
 	@Override
 	public Mono<Long> evictOrganization(String organizationId) {
 		ScanOptions scan = ScanOptions.scanOptions().match(this.keys.membershipsOf(organizationId)).count(1000).build();
-		return this.redis.delete(this.redis.scan(scan));
+		return offEventLoop(this.redis.delete(this.redis.scan(scan)));
 	}
 
 	@Override
 	public Mono<Long> evictUser(String userId) {
-		return this.redis.delete(this.keys.user(userId));
+		return offEventLoop(this.redis.delete(this.keys.user(userId)));
 	}
 
 	private Mono<Boolean> fill(List<String> keys, String value, Duration expiry, long readStartedAt) {
 		long notBefore = readStartedAt - this.clockTolerance.toMillis();
-		return this.redis.execute(FILL_IF_UNCHANGED, keys, List.of(value, Long.toString(expiry.toMillis()),
-				Long.toString(notBefore)))
-			.next()
+		return offEventLoop(this.redis.execute(FILL_IF_UNCHANGED, keys, List.of(value,
+				Long.toString(expiry.toMillis()), Long.toString(notBefore)))
+			.next())
 			.map((written) -> written == 1L);
+	}
+
+	/**
+	 * Spring Data opens its shared Redis connection synchronously on first use (and after it was lost): subscribing
+	 * off the event loop keeps a hanging Redis from stalling Netty's threads; the caller's time limit still applies.
+	 */
+	static <T> Mono<T> offEventLoop(Mono<T> call) {
+		return call.subscribeOn(Schedulers.boundedElastic());
 	}
 
 }
