@@ -27,6 +27,8 @@ public final class IdentityHeaders {
 
 	private final List<String> stripPrefixes;
 
+	private final String firstChars;
+
 	/**
 	 * @param userId the user id header, {@code X-User-Id} by default
 	 * @param organizationId the tenant header, {@code X-Organization-Id} by default
@@ -43,6 +45,11 @@ public final class IdentityHeaders {
 		this.canonicalNames = Set.of(canonical(userId), canonical(organizationId), canonical(orgRole),
 				canonical(platformRole));
 		this.stripPrefixes = stripPrefixes.stream().map(IdentityHeaders::canonical).toList();
+		StringBuilder first = new StringBuilder();
+		java.util.stream.Stream.concat(this.canonicalNames.stream(), this.stripPrefixes.stream())
+			.filter((name) -> !name.isEmpty())
+			.forEach((name) -> first.append(name.charAt(0)));
+		this.firstChars = first.toString();
 	}
 
 	/**
@@ -53,7 +60,9 @@ public final class IdentityHeaders {
 	public void strip(HttpHeaders headers) {
 		List<String> removed = new ArrayList<>();
 		for (String name : headers.headerNames()) {
-			if (isIdentityHeader(canonical(name))) {
+			// Cheap first test: most header names cannot be an identity header (lowercasing each costs).
+			if (!name.isEmpty() && this.firstChars.indexOf(Character.toLowerCase(name.charAt(0))) >= 0
+					&& isIdentityHeader(canonical(name))) {
 				removed.add(name);
 			}
 		}

@@ -1,7 +1,6 @@
 package dev.tenantgate.token;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 import dev.tenantgate.problem.AccessDeniedException;
 import dev.tenantgate.problem.FailureCode;
@@ -14,8 +13,6 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  */
 public final class BearerTokenExtractor {
 
-	private static final Pattern BEARER = Pattern.compile("^Bearer (?<token>[a-zA-Z0-9-._~+/]+=*)$",
-			Pattern.CASE_INSENSITIVE);
 
 	private final int maxLength;
 
@@ -42,11 +39,31 @@ public final class BearerTokenExtractor {
 		if (header.length() > this.maxLength + 7) {
 			throw new AccessDeniedException(FailureCode.TOKEN_INVALID, "The bearer token is too large.");
 		}
-		var matcher = BEARER.matcher(header);
-		if (!matcher.matches()) {
+		if (header.length() < 8 || header.charAt(6) != ' ' || !isToken68(header, 7)) {
 			throw new AccessDeniedException(FailureCode.TOKEN_INVALID, "The bearer token is malformed.");
 		}
-		return matcher.group("token");
+		return header.substring(7);
+	}
+
+	// RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=", checked by hand: a
+	// regular expression here was a measurable share of the gateway's CPU time.
+	private static boolean isToken68(String value, int start) {
+		int i = start;
+		while (i < value.length() && isTokenChar(value.charAt(i))) {
+			i++;
+		}
+		if (i == start) {
+			return false;
+		}
+		while (i < value.length() && value.charAt(i) == '=') {
+			i++;
+		}
+		return i == value.length();
+	}
+
+	private static boolean isTokenChar(char c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+				|| c == '_' || c == '~' || c == '+' || c == '/';
 	}
 
 }
