@@ -1,0 +1,475 @@
+#!/usr/bin/env bash
+# The benchmarks of docs/benchmarks.md, in one command from the repository root:
+#
+#   bench/run.sh          HTTP scenarios with wrk, then the JMH decision path and the cache footprint (~10 min)
+#   bench/run.sh http     only the HTTP scenarios
+#   bench/run.sh jmh      only JMH and the cache footprint (needs Redis; no database)
+#
+# HTTP: installs wrk and nginx (Debian packages) when missing; builds the gateway and bench/ (./mvnw -P bench);
+# recreates the database tenantgate_bench with Better Auth's tables (db/plural-snake.sql from the gateway's
+# resources), config/indexes.sql and bench/seed.sql; runs nginx as the downstream (a fixed 12-byte body) and as the
+# JWKS server; starts plain Spring Cloud Gateway (bench/plain-scg), the Spring Security baseline
+# (bench/security-scg) and tenantgate twice (default settings, and with the in-process role cache off); mints the
+# tokens once they are up (bench/tools/mint.mjs); primes all four gateways at once for 45 s; then, for each
+# scenario, wrk -t2 -c32 --latency for 15 s of warm-up and 15 s measured; then one-connection runs (-t1 -c1, 6 s)
+# and paced runs (-t2 -c16, a 20 ms pause per connection after each response, 10 s) for the latency each tier adds.
+# Prints the tables (bench/tools/report.mjs); everything lands in bench/target/run/.
+#
+# Needs Java 17, Node 20, psql, redis-cli, curl, and PostgreSQL, Redis and NATS on localhost (as for ./mvnw verify).
+# Settings (environment): PGHOST, PGPORT, PGUSER, PGPASSWORD (127.0.0.1, 5432, postgres, none); REDIS_HOST,
+# REDIS_PORT (127.0.0.1, 6379); NATS_URL (nats://127.0.0.1:4222); BENCH_DB (tenantgate_bench);
+# BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP (15s), BENCH_DURATION (15s), BENCH_C1_DURATION (6s),
+# BENCH_PACED_DURATION (10s), BENCH_PRIME (45s);
+# BENCH_JAVA_OPTS (-Xms1g -Xmx1g, the same for every gateway); BENCH_PROFILE="<scenario label> ..." records those
+# scenarios' measured runs with JFR and prints the hottest frames; BENCH_SCENARIOS (labels, in order; default all)
+# and BENCH_SKIP_LATENCY=1 (no one-connection and paced runs) run a subset (the tables then lack rows);
+# BENCH_SKIP_BUILD=1 reuses the jars;
+# BENCH_TENANTGATE_ARGS: extra arguments for both tenantgate instances (e.g. --some.property=value, for
+# experiments); MAVEN_ARGS (e.g. -o). Ports 18081-18093 must be free.
+set -euo pipefail
+set -m # every background job gets its own process group, so that stopping it also stops its children
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd)"
+WORK="$ROOT/bench/target/run"
+MODE="${1:-all}"
+
+export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}" PGPASSWORD="${PGPASSWORD:-}"
+REDIS_HOST="${REDIS_HOST:-127.0.0.1}"
+REDIS_PORT="${REDIS_PORT:-6379}"
+NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
+DB="${BENCH_DB:-tenantgate_bench}"
+THREADS="${BENCH_THREADS:-2}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+WARMUP="${BENCH_WARMUP:-15s}"
+DURATION="${BENCH_DURATION:-15s}"
+C1_DURATION="${BENCH_C1_DURATION:-6s}"
+PACED_DURATION="${BENCH_PACED_DURATION:-10s}"
+PACE=20
+PRIME="${BENCH_PRIME:-45s}"
+SCENARIOS="${BENCH_SCENARIOS:-direct plain-scg spring-security tg-warm-rs256 tg-warm-eddsa tg-mix-20pct-denied tg-redis-tier tg-postgres-tier}"
+JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}"
+PROFILE="${BENCH_PROFILE:-}"
+ISSUER="http://better-auth.bench"
+AUDIENCE="http://better-auth.bench"
+DOWNSTREAM_PORT=18081
+JWKS_PORT=18082
+PLAIN_PORT=18090
+SECURITY_PORT=18091
+TG_PORT=18092
+TG_REDIS_PORT=18093
+# Data: warm users and organizations for the warm scenarios; cold users (one membership each) so that every request
+# of the PostgreSQL-tier runs is a user and a membership no cache has seen: warm-up, measured run and one-connection
+# run each get their own slice, larger than the requests they can send.
+WARM_USERS=1000
+ORGS=1000
+COLD_SLICES="warmup=40000 measured=60000 c1=12000 paced=12000"
+COLD_USERS=$((0$(echo " $COLD_SLICES" | sed 's/ [a-z0-9]*=/+/g')))
+REDIS_PREFIX="tgbench-$$-$(date +%s)"
+
+say() { printf 'bench: %s\n' "$*"; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required but not installed"; }
+listening() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  if ((${#pids[@]})); then
+    say "stopping what it started"
+    local pid
+    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    for _ in $(seq 1 100); do
+      local alive=
+      for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+      [[ -z $alive ]] && break
+      sleep 0.1
+    done
+    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  fi
+  if [[ -n ${redis_used:-} ]]; then
+    # Only this run's keys: every key the gateways wrote carries this run's prefix.
+    redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" --scan --pattern "$REDIS_PREFIX:*" \
+      | head -n 1000000 | xargs -r -n 1000 redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" unlink >/dev/null || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start <name> <command...>: in the background, in its own process group, output in $WORK/<name>.log
+start() {
+  local name="$1"
+  shift
+  "$@" >"$WORK/$name.log" 2>&1 &
+  pids+=("$!")
+  eval "pid_${name//-/_}=$!"
+}
+
+# wait_for <what> <seconds> <pid> <command...>: until the command succeeds, the process dies, or time runs out
+wait_for() {
+  local what="$1" seconds="$2" pid="$3"
+  shift 3
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || die "$what stopped; see its log in bench/target/run/"
+    ((SECONDS < deadline)) || die "$what did not come up within ${seconds}s; see its log in bench/target/run/"
+    sleep 0.3
+  done
+}
+
+install_tools() {
+  local missing=()
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+  ((${#missing[@]})) || return 0
+  [[ $(id -u) == 0 ]] || die "install ${missing[*]} first (Debian packages), e.g. sudo apt-get install ${missing[*]}"
+  say "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+      --no-install-recommends "${missing[@]}" >/dev/null; }
+}
+
+build() {
+  if [[ -n ${built:-} || (-n ${BENCH_SKIP_BUILD:-} && -f gateway/target/tenantgate-gateway.jar \
+    && -f bench/jmh/target/classpath.txt) ]]; then
+    return 0
+  fi
+  built=1
+  say "building the gateway and bench/ (./mvnw -P bench -DskipTests package)"
+  # shellcheck disable=SC2086
+  ./mvnw -B -q ${MAVEN_ARGS:-} -P bench -DskipTests package
+}
+
+create_database() {
+  say "creating database $DB: Better Auth tables, indexes, $WARM_USERS warm + $COLD_USERS cold users and members"
+  psql -q -v ON_ERROR_STOP=1 -d postgres -c "drop database if exists $DB" -c "create database $DB" >/dev/null
+  local schema
+  for schema in gateway/src/main/resources/db/plural-snake.sql gateway/src/test/resources/db/plural-snake.sql ""; do
+    [[ -z $schema || -f $schema ]] && break
+  done
+  [[ -n $schema ]] || die "Better Auth's schema (db/plural-snake.sql) is not in gateway/src"
+  psql -q -v ON_ERROR_STOP=1 -d "$DB" -f "$schema" >/dev/null
+  psql -q -v ON_ERROR_STOP=1 -d "$DB" -f config/indexes.sql >/dev/null
+  psql -q -v ON_ERROR_STOP=1 -d "$DB" -v warm_users="$WARM_USERS" -v cold_users="$COLD_USERS" -v orgs="$ORGS" \
+    -f bench/seed.sql >/dev/null
+}
+
+start_nginx() {
+  mkdir -p "$WORK/nginx"
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:$DOWNSTREAM_PORT;
+    location / { default_type application/json; return 200 '{"ok":true}\n'; }
+  }
+  server {
+    listen 127.0.0.1:$JWKS_PORT;
+    location = /jwks { default_type application/json; alias $WORK/jwks.json; }
+  }
+}
+EOF
+  start nginx "$(command -v nginx || echo /usr/sbin/nginx)" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" \
+    -e "$WORK/nginx/error.log"
+  wait_for nginx 10 "$pid_nginx" curl -fsS "http://127.0.0.1:$JWKS_PORT/jwks"
+}
+
+start_gateways() {
+  cat >"$WORK/routes.yml" <<EOF
+# bench/run.sh: the benchmark's routes, every one to the nginx downstream.
+routes:
+  - id: orders
+    uri: http://127.0.0.1:$DOWNSTREAM_PORT
+    path: /api/orgs/{orgId}/orders/**
+    rules:
+      GET: { min-role: viewer }
+      POST: { roles: [owner, admin, staff] }
+      DELETE: { min-role: admin }
+  - id: billing
+    uri: http://127.0.0.1:$DOWNSTREAM_PORT
+    path: /api/orgs/{orgId}/billing/**
+    rules:
+      "*": { min-role: owner }
+EOF
+  local common=(BENCH_DOWNSTREAM_URI="http://127.0.0.1:$DOWNSTREAM_PORT" BENCH_JWKS_URI="http://127.0.0.1:$JWKS_PORT/jwks"
+    BENCH_ISSUER="$ISSUER" BENCH_AUDIENCE="$AUDIENCE")
+  local tenantgate=(TENANTGATE_DB_URL="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" TENANTGATE_DB_USER="$PGUSER"
+    TENANTGATE_DB_PASSWORD="$PGPASSWORD" TENANTGATE_REDIS_HOST="$REDIS_HOST" TENANTGATE_REDIS_PORT="$REDIS_PORT"
+    TENANTGATE_JWKS_URI="http://127.0.0.1:$JWKS_PORT/jwks" TENANTGATE_ISSUER="$ISSUER" TENANTGATE_AUDIENCE="$AUDIENCE"
+    TENANTGATE_ALGORITHMS=EdDSA,RS256 TENANTGATE_ROUTES_FILE="file:$WORK/routes.yml" TENANTGATE_NATS_URL="$NATS_URL"
+    TENANTGATE_ROLES_REDIS_MEMBERSHIPPREFIX="$REDIS_PREFIX:perm:" TENANTGATE_ROLES_REDIS_USERPREFIX="$REDIS_PREFIX:perm-user:"
+    TENANTGATE_ROLES_REDIS_CHANGEPREFIX="$REDIS_PREFIX:perm-chg:")
+  redis_used=1
+  say "starting plain SCG :$PLAIN_PORT, Spring Security :$SECURITY_PORT, tenantgate :$TG_PORT and :$TG_REDIS_PORT (in-process cache off)"
+  # shellcheck disable=SC2086
+  {
+    start plain-scg env "${common[@]}" BENCH_PORT=$PLAIN_PORT java $JAVA_OPTS -jar bench/plain-scg/target/plain-scg.jar
+    start security-scg env "${common[@]}" BENCH_PORT=$SECURITY_PORT java $JAVA_OPTS -jar bench/security-scg/target/security-scg.jar
+    start tenantgate env "${tenantgate[@]}" TENANTGATE_PORT=$TG_PORT \
+      java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar ${BENCH_TENANTGATE_ARGS:-}
+    start tenantgate-redis env "${tenantgate[@]}" TENANTGATE_PORT=$TG_REDIS_PORT TENANTGATE_ROLES_LOCAL_MAXIMUMSIZE=0 \
+      java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar ${BENCH_TENANTGATE_ARGS:-}
+  }
+  wait_for "plain SCG" 120 "$pid_plain_scg" listening 127.0.0.1 "$PLAIN_PORT"
+  wait_for "Spring Security gateway" 120 "$pid_security_scg" listening 127.0.0.1 "$SECURITY_PORT"
+  # Role claims count only in tokens issued after the gateway subscribed to the change events.
+  wait_for tenantgate 120 "$pid_tenantgate" grep -q "Listening for identity changes" "$WORK/tenantgate.log"
+  wait_for "tenantgate (cache off)" 120 "$pid_tenantgate_redis" grep -q "Listening for identity changes" \
+    "$WORK/tenantgate-redis.log"
+  wait_for tenantgate 30 "$pid_tenantgate" listening 127.0.0.1 "$TG_PORT"
+  wait_for "tenantgate (cache off)" 30 "$pid_tenantgate_redis" listening 127.0.0.1 "$TG_REDIS_PORT"
+  sleep 1.2 # iat has whole seconds: the first token second must start after the subscription
+}
+
+# wrk_run <label> <port> <requests file> <threads> <connections> <duration> [pause ms]
+wrk_run() {
+  local label="$1" port="$2" file="$3" threads="$4" connections="$5" duration="$6" pause="${7:-}"
+  # shellcheck disable=SC2086
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency -s bench/wrk/rotate.lua "http://127.0.0.1:$port" \
+    -- "$WORK/$file" "$threads" "$label" $pause >"$WORK/wrk-$label.txt" 2>&1 \
+    || die "wrk failed: $(tail -3 "$WORK/wrk-$label.txt")"
+  grep '^BENCH-RESULT ' "$WORK/wrk-$label.txt" >>"$WORK/results.txt"
+}
+
+# tenantgate's answers per tier so far (its Prometheus counters), one "<kind>/<tier> <count>" per line
+tier_counts() {
+  curl -fsS "http://127.0.0.1:$1/actuator/prometheus" 2>/dev/null \
+    | sed -n 's/^tenantgate_role_lookups_total{.*kind="\([a-z]*\)".*tier="\([a-z]*\)".*} \([0-9.E+]*\)$/\1\/\2 \3/p;
+             s/^tenantgate_role_lookup_failures_total{.*kind="\([a-z]*\)".*} \([0-9.E+]*\)$/\1\/failed \2/p' || true
+}
+
+# tier_delta <label> <before> <after>: a BENCH-TIERS line with the answers per tier during the measured run
+tier_delta() {
+  awk -v label="$1" 'NR == FNR { before[$1] = $2; next }
+    { n = $2 - before[$1]; if (n > 0) line = line " " $1 "=" sprintf("%d", n) }
+    END { print "BENCH-TIERS label=" label line }' <(echo "$2") <(echo "$3")
+}
+
+# scenario <label> <port> <requests file> [warm-up requests file]: the warm-up, then the measured run
+scenario() {
+  local label="$1" port="$2" file="$3" warmup_file="${4:-$3}" before=
+  say "$label: warm-up $WARMUP, then $DURATION measured (-t$THREADS -c$CONNECTIONS)"
+  wrk_run "warmup-$label" "$port" "$warmup_file" "$THREADS" "$CONNECTIONS" "$WARMUP"
+  [[ " $PROFILE " == *" $label "* ]] && profile_start "$port"
+  [[ $label == tg-* ]] && before="$(tier_counts "$port")"
+  local server ticks
+  server="$(server_pid "$port")"
+  ticks="$(group_ticks "$server")"
+  wrk_run "$label" "$port" "$file" "$THREADS" "$CONNECTIONS" "$DURATION"
+  echo "BENCH-CPU label=$label ticks=$(($(group_ticks "$server") - ticks)) hz=$(getconf CLK_TCK)" >>"$WORK/results.txt"
+  [[ $label == tg-* ]] && tier_delta "$label" "$before" "$(tier_counts "$port")" >>"$WORK/results.txt"
+  [[ " $PROFILE " == *" $label "* ]] && profile_stop "$label"
+  grep -E "^BENCH-(RESULT|TIERS|CPU) label=$label( |$)" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
+}
+
+# run_scenario <label>: one row of the table
+run_scenario() {
+  case "$1" in
+    direct) scenario direct "$DOWNSTREAM_PORT" warm-rs256.txt ;;
+    plain-scg) scenario plain-scg "$PLAIN_PORT" warm-rs256.txt ;;
+    spring-security) scenario spring-security "$SECURITY_PORT" warm-rs256.txt ;;
+    tg-warm-rs256) scenario tg-warm-rs256 "$TG_PORT" warm-rs256.txt ;;
+    tg-warm-eddsa) scenario tg-warm-eddsa "$TG_PORT" warm-eddsa.txt ;;
+    tg-mix-20pct-denied) scenario tg-mix-20pct-denied "$TG_PORT" mix.txt ;;
+    tg-redis-tier) scenario tg-redis-tier "$TG_REDIS_PORT" lookup.txt ;;
+    tg-postgres-tier) scenario tg-postgres-tier "$TG_PORT" cold-measured.txt cold-warmup.txt ;;
+    *) die "unknown scenario $1" ;;
+  esac
+}
+
+server_pid() {
+  case "$1" in
+    "$DOWNSTREAM_PORT") echo "$pid_nginx" ;;
+    "$PLAIN_PORT") echo "$pid_plain_scg" ;;
+    "$SECURITY_PORT") echo "$pid_security_scg" ;;
+    "$TG_PORT") echo "$pid_tenantgate" ;;
+    "$TG_REDIS_PORT") echo "$pid_tenantgate_redis" ;;
+    *) die "no server behind port $1" ;;
+  esac
+}
+
+profile_start() {
+  profiled_pid="$(server_pid "$1")"
+  jcmd "$profiled_pid" JFR.start name=bench settings=profile >/dev/null
+}
+
+profile_stop() {
+  jcmd "$profiled_pid" JFR.stop name=bench filename="$WORK/$1.jfr" >/dev/null
+  say "JFR recording of $1: bench/target/run/$1.jfr; hottest frames:"
+  jfr print --events jdk.ExecutionSample --stack-depth 64 "$WORK/$1.jfr" >"$WORK/$1.samples.txt"
+  node bench/tools/jfr-top.mjs "$WORK/$1.samples.txt" | tee "$WORK/$1.profile.txt"
+}
+
+# All gateways at once, before any measurement: JIT compilation, connection pools, keys, and the warm users' cache
+# entries. Each scenario still has its own warm-up.
+prime() {
+  say "priming every gateway for $PRIME, all at once"
+  local waits=()
+  local target pid
+  if [[ -n $PROFILE ]]; then
+    # A JVM's first flight recording costs seconds of CPU: paid here, not in a measured run.
+    for pid in "$pid_plain_scg" "$pid_security_scg" "$pid_tenantgate" "$pid_tenantgate_redis"; do
+      jcmd "$pid" JFR.start name=prime settings=profile >/dev/null
+    done
+  fi
+  for target in "plain:$PLAIN_PORT:warm-rs256.txt" "security:$SECURITY_PORT:warm-rs256.txt" \
+    "tg-rs256:$TG_PORT:warm-rs256.txt" "tg-eddsa:$TG_PORT:warm-eddsa.txt" "tg-mix:$TG_PORT:mix.txt" \
+    "tg-redis:$TG_REDIS_PORT:lookup.txt"; do
+    IFS=: read -r name port file <<<"$target"
+    wrk -t1 -c4 -d"$PRIME" -s bench/wrk/rotate.lua "http://127.0.0.1:$port" -- "$WORK/$file" 1 "prime-$name" \
+      >"$WORK/wrk-prime-$name.txt" 2>&1 &
+    waits+=("$!")
+  done
+  # The Prometheus scrapes around each measured run take other code paths through the shared web stack: JIT-compile
+  # them now, so a scrape does not set off deoptimizations inside a measured run.
+  for _ in 1 2 3; do
+    sleep 5
+    tier_counts "$TG_PORT" >/dev/null
+    tier_counts "$TG_REDIS_PORT" >/dev/null
+  done
+  for pid in "${waits[@]}"; do wait "$pid" || die "priming failed; see bench/target/run/wrk-prime-*.txt"; done
+  if [[ -n $PROFILE ]]; then
+    for pid in "$pid_plain_scg" "$pid_security_scg" "$pid_tenantgate" "$pid_tenantgate_redis"; do
+      jcmd "$pid" JFR.stop name=prime >/dev/null
+    done
+  fi
+}
+
+# The machine may be shared: "<busy> <ours>" CPU clock ticks so far, where busy is the whole machine's (/proc/stat)
+# and ours that of this run's processes (this session's, with the children they reaped, such as each wrk) and of
+# PostgreSQL and Redis, which the benchmark uses. others_seconds says how much of the machine the rest took.
+cpu_snapshot() {
+  local session
+  session="$(sed 's/^.*) //' "/proc/$$/stat" | cut -d' ' -f4)"
+  {
+    head -1 /proc/stat
+    for stat in /proc/[0-9]*/stat; do cat "$stat" 2>/dev/null || true; done
+  } | awk -v session="$session" '
+    $1 == "cpu" { busy = $2 + $3 + $4 + $7 + $8 + $9; next }
+    {
+      comm = $0; sub(/^[0-9]+ \(/, "", comm); sub(/\) [^)]*$/, "", comm)
+      rest = $0; sub(/^.*\) /, "", rest); split(rest, field, " ")
+      if (field[4] == session || comm == "postgres" || comm == "redis-server") {
+        ours += field[12] + field[13] + field[14] + field[15]
+      }
+    }
+    END { printf "%d %d\n", busy, ours }'
+}
+
+# others_seconds <cpu_snapshot before>: CPU seconds used since by everything else on the machine
+others_seconds() {
+  local now
+  now="$(cpu_snapshot)"
+  awk -v hz="$(getconf CLK_TCK)" -v before="$1" -v now="$now" 'BEGIN {
+    split(before, b, " "); split(now, n, " "); used = (n[1] - b[1]) - (n[2] - b[2])
+    printf "%.0f\n", (used > 0 ? used : 0) / hz }'
+}
+
+# group_ticks <pid>: CPU clock ticks used so far by the process group <pid> leads (the JVM, or nginx and its worker)
+group_ticks() {
+  for stat in /proc/[0-9]*/stat; do cat "$stat" 2>/dev/null || true; done \
+    | awk -v group="$1" '{ rest = $0; sub(/^.*\) /, "", rest); split(rest, field, " ")
+      if (field[3] == group) ticks += field[12] + field[13] } END { printf "%d\n", ticks }'
+}
+
+heap_after_gc() {
+  jcmd "$1" GC.run >/dev/null
+  jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i + 1); exit } }'
+}
+
+run_http() {
+  need java
+  need node
+  need psql
+  need redis-cli
+  need curl
+  listening "$PGHOST" "$PGPORT" || die "PostgreSQL is not reachable at $PGHOST:$PGPORT"
+  listening "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable at $REDIS_HOST:$REDIS_PORT"
+  for port in $DOWNSTREAM_PORT $JWKS_PORT $PLAIN_PORT $SECURITY_PORT $TG_PORT $TG_REDIS_PORT; do
+    listening 127.0.0.1 "$port" && die "port $port is already in use"
+  done
+  install_tools
+  build
+  create_database
+  node bench/tools/keys.mjs "$WORK"
+  start_nginx
+  start_gateways
+  say "minting tokens"
+  # shellcheck disable=SC2086
+  node bench/tools/mint.mjs "$WORK" "$ISSUER" "$AUDIENCE" "$WARM_USERS" "$ORGS" $COLD_SLICES
+  : >"$WORK/results.txt"
+  local heap_before others_before started
+  # Before priming: a full collection just before a measured run would hand it a cold heap.
+  heap_before="$(heap_after_gc "$pid_tenantgate")"
+  prime
+  others_before="$(cpu_snapshot)"
+  started=$SECONDS
+
+  local label
+  for label in $SCENARIOS; do
+    run_scenario "$label"
+  done
+  if [[ -z ${BENCH_SKIP_LATENCY:-} ]]; then
+    say "one connection, $C1_DURATION each (-t1 -c1): the latency each tier adds"
+    wrk_run c1-plain-scg "$PLAIN_PORT" warm-rs256.txt 1 1 "$C1_DURATION"
+    wrk_run c1-tg-warm-eddsa "$TG_PORT" warm-eddsa.txt 1 1 "$C1_DURATION"
+    wrk_run c1-tg-redis-tier "$TG_REDIS_PORT" lookup.txt 1 1 "$C1_DURATION"
+    wrk_run c1-tg-postgres-tier "$TG_PORT" cold-c1.txt 1 1 "$C1_DURATION"
+    say "paced, $PACED_DURATION each (-t2 -c16, $PACE ms pause after each response): the same load for every row"
+    wrk_run paced-plain-scg "$PLAIN_PORT" warm-rs256.txt 2 16 "$PACED_DURATION" "$PACE"
+    wrk_run paced-tg-warm-eddsa "$TG_PORT" warm-eddsa.txt 2 16 "$PACED_DURATION" "$PACE"
+    wrk_run paced-tg-redis-tier "$TG_REDIS_PORT" lookup.txt 2 16 "$PACED_DURATION" "$PACE"
+    wrk_run paced-tg-postgres-tier "$TG_PORT" cold-paced.txt 2 16 "$PACED_DURATION" "$PACE"
+  fi
+
+  local others elapsed=$((SECONDS - started)) heap_after
+  others="$(others_seconds "$others_before")"
+  heap_after="$(heap_after_gc "$pid_tenantgate")"
+  {
+    echo
+    echo "Heap of the tenantgate on :$TG_PORT after a full GC: $heap_before after start-up, $heap_after after the runs."
+    echo "Other processes on this $(nproc)-core machine used $others CPU-seconds during the $elapsed s of runs" \
+      "($(awk -v a="$others" -v b="$elapsed" 'BEGIN { printf "%.2f", a / b }') cores on average)."
+    echo "Source: $(git rev-parse --short HEAD 2>/dev/null || echo "unknown commit")$(git diff --quiet HEAD -- gateway 2>/dev/null || echo ", gateway/ with uncommitted changes")."
+  } >"$WORK/notes.txt"
+
+  echo
+  node bench/tools/report.mjs "$WORK/results.txt" | tee "$WORK/report.md"
+  tee -a "$WORK/report.md" <"$WORK/notes.txt"
+  echo
+  say "wrk settings: -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a $WARMUP warm-up; one-connection runs -t1 -c1 -d$C1_DURATION"
+}
+
+run_jmh() {
+  need java
+  listening "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable at $REDIS_HOST:$REDIS_PORT"
+  build
+  local classpath="bench/jmh/target/classes:$(cat bench/jmh/target/classpath.txt)"
+  say "JMH: the decision path with warm caches, and reading the bearer token (1 fork, 2 warm-up + 3 measured iterations)"
+  java -cp "$classpath" org.openjdk.jmh.Main 'DecisionPathBenchmark|BearerExtractionBenchmark' -f 1 -wi 2 -i 3 \
+    -prof gc -jvmArgsAppend "-Dbench.redis.host=$REDIS_HOST -Dbench.redis.port=$REDIS_PORT -Dbench.redis.prefix=$REDIS_PREFIX" \
+    >"$WORK/jmh.txt" 2>&1 || die "JMH failed; see bench/target/run/jmh.txt"
+  grep -E '^Benchmark|^[A-Za-z]+Benchmark\.[A-Za-z0-9]+(:gc\.alloc\.rate\.norm)? ' "$WORK/jmh.txt"
+  say "heap held by 100,000 cached memberships, users and tokens"
+  java -XX:+UseSerialGC -Xmx1g -cp "$classpath" dev.tenantgate.bench.jmh.CacheFootprint | tee "$WORK/footprint.txt"
+}
+
+mkdir -p "$WORK"
+case "$MODE" in
+  all) run_http; cleanup; pids=(); trap cleanup EXIT; run_jmh ;;
+  http) run_http ;;
+  jmh) run_jmh ;;
+  *) die "usage: bench/run.sh [all|http|jmh]" ;;
+esac

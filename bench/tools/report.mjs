@@ -1,0 +1,145 @@
+// Prints the benchmark tables and the targets of issue 6 from the BENCH-RESULT lines of one run.
+//   node bench/tools/report.mjs <results file>
+// Ratios compare rows of the same run only: plain SCG and the Spring Security baseline were measured minutes apart
+// on the same machine, with the same downstream, tokens and wrk settings.
+import { readFileSync } from 'node:fs';
+
+const rows = new Map();
+const tiers = new Map();
+const cpu = new Map();
+for (const line of readFileSync(process.argv[2], 'utf8').split('\n')) {
+  const match = line.match(/^BENCH-(RESULT|TIERS|CPU) (.*)$/);
+  if (match) {
+    const fields = Object.fromEntries(match[2].trim().split(/\s+/).map((pair) => pair.split('=')));
+    ({ RESULT: rows, TIERS: tiers, CPU: cpu })[match[1]].set(fields.label, fields);
+  }
+}
+// CPU time of the server's processes (the gateway JVM; nginx for "direct") per request of the measured run.
+const cpuPerRequest = (label) => {
+  const c = cpu.get(label);
+  const r = rows.get(label);
+  return c && r ? Math.round((Number(c.ticks) / Number(c.hz)) * 1e6 / Number(r.requests)) : NaN;
+};
+
+const ms = (us) => (Number(us) / 1000).toFixed(2);
+const ratio = (a, b) => (a && b ? `${(Number(a.rps) / Number(b.rps)).toFixed(2)}×` : 'n/a');
+const delta = (a, b, field = 'p99') => (a && b ? (Number(a[field]) - Number(b[field])) / 1000 : NaN);
+const plain = rows.get('plain-scg');
+const security = rows.get('spring-security');
+
+const LOAD = [
+  ['direct', 'direct to the downstream (nginx)'],
+  ['plain-scg', 'plain Spring Cloud Gateway, no authorization'],
+  ['spring-security', 'Spring Security resource server + tenant check, RS256'],
+  ['tg-warm-rs256', 'tenantgate, warm, RS256'],
+  ['tg-warm-eddsa', 'tenantgate, warm, EdDSA'],
+  ['tg-mix-20pct-denied', 'tenantgate, warm EdDSA, 20% denied (403)'],
+  ['tg-redis-tier', 'tenantgate, Redis tier (in-process cache off)'],
+  ['tg-postgres-tier', 'tenantgate, PostgreSQL tier (every request a new user and member)'],
+];
+console.log('| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | × plain SCG | × Spring Security | p99 − plain SCG p99 | server CPU µs/request | non-2xx |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const [label, title] of LOAD) {
+  const r = rows.get(label);
+  if (!r) {
+    continue;
+  }
+  console.log(`| ${title} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.p999)} | ${ratio(r, plain)} | `
+    + `${ratio(r, security)} | ${delta(r, plain).toFixed(2)} ms | ${cpuPerRequest(label)} | ${r.non2xx} |`);
+}
+
+if (tiers.size) {
+  console.log('');
+  console.log('Where tenantgate\'s role answers came from during each measured run (its tenantgate_role_lookups_total');
+  console.log('counters; a role taken from a trusted token claim is not a lookup and is not counted):');
+  console.log('');
+  console.log('| scenario | requests | user: in-process / Redis / PostgreSQL | membership: in-process / Redis / PostgreSQL | failed |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [label, t] of tiers) {
+    const n = (key) => Number(t[key] ?? 0);
+    const kind = (k) => `${n(`${k}/local`)} / ${n(`${k}/redis`)} / ${n(`${k}/postgres`)}`;
+    console.log(`| ${label} | ${rows.get(label)?.requests ?? '?'} | ${kind('user')} | ${kind('membership')} | `
+      + `${n('user/failed') + n('membership/failed')} |`);
+  }
+}
+
+const LATENCY = [
+  ['plain-scg', 'plain Spring Cloud Gateway'],
+  ['tg-warm-eddsa', 'tenantgate, warm, EdDSA'],
+  ['tg-redis-tier', 'tenantgate, Redis tier'],
+  ['tg-postgres-tier', 'tenantgate, PostgreSQL tier'],
+];
+const latencyTable = (prefix, caption) => {
+  const base = rows.get(`${prefix}-plain-scg`);
+  if (!base) {
+    return;
+  }
+  console.log('');
+  console.log(caption);
+  console.log('');
+  console.log('| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | p50 − plain SCG | p99 − plain SCG |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const [label, title] of LATENCY) {
+    const r = rows.get(`${prefix}-${label}`);
+    if (r) {
+      console.log(`| ${title} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.p999)} | `
+        + `${delta(r, base, 'p50').toFixed(2)} ms | ${delta(r, base).toFixed(2)} ms |`);
+    }
+  }
+};
+latencyTable('c1', 'One connection (-t1 -c1), no queueing: the latency each tier adds to one request.');
+latencyTable('paced', 'Paced (-t2 -c16, each connection pausing 20 ms after every response): the same moderate load on every row.');
+const c1Plain = rows.get('c1-plain-scg');
+const pacedPlain = rows.get('paced-plain-scg');
+
+console.log('');
+console.log('Targets (issue 6):');
+const check = (name, value, limit, unit, ok) => console.log(`- ${ok ? 'MET ' : 'MISSED'} ${name}: ${value} (target ${limit}${unit})`);
+for (const label of ['tg-warm-eddsa', 'tg-warm-rs256']) {
+  const r = rows.get(label);
+  if (r && plain) {
+    const x = Number(r.rps) / Number(plain.rps);
+    check(`${label} throughput vs plain SCG`, `${x.toFixed(2)}×`, '≥ 0.95', '×', x >= 0.95);
+    const d = delta(r, plain);
+    check(`${label} p99 vs plain SCG p99 (-c32, both saturated)`, `${d >= 0 ? '+' : ''}${d.toFixed(2)} ms`, '≤ +1', ' ms', d <= 1);
+  }
+}
+for (const [prefix, name] of [['c1', 'one connection'], ['paced', 'paced']]) {
+  const r = rows.get(`${prefix}-tg-warm-eddsa`);
+  const base = rows.get(`${prefix}-plain-scg`);
+  if (r && base) {
+    const d = delta(r, base);
+    check(`tg-warm-eddsa p99 vs plain SCG p99 (${name})`, `${d >= 0 ? '+' : ''}${d.toFixed(2)} ms`, '≤ +1', ' ms', d <= 1);
+  }
+}
+const rs = rows.get('tg-warm-rs256');
+if (rs && security) {
+  const x = Number(rs.rps) / Number(security.rps);
+  check('tenantgate RS256 throughput vs Spring Security', `${x.toFixed(2)}×`, '≥ 1.3', '×', x >= 1.3);
+}
+for (const [label, limit] of [['tg-postgres-tier', 5], ['tg-redis-tier', 2]]) {
+  const c1 = rows.get(`c1-${label}`);
+  if (c1 && c1Plain) {
+    const d = delta(c1, c1Plain);
+    check(`${label} p99 added latency (one connection, vs plain SCG)`, `${d >= 0 ? '+' : ''}${d.toFixed(2)} ms`, '≤ ', `${limit} ms`, d <= limit);
+  }
+  const paced = rows.get(`paced-${label}`);
+  if (paced && pacedPlain) {
+    const d = delta(paced, pacedPlain);
+    check(`${label} p99 added latency (paced, vs plain SCG)`, `${d >= 0 ? '+' : ''}${d.toFixed(2)} ms`, '≤ ', `${limit} ms`, d <= limit);
+  }
+  const r = rows.get(label);
+  if (r && plain) {
+    const d = delta(r, plain);
+    check(`${label} p99 added latency under load (-c32, vs plain SCG)`, `${d >= 0 ? '+' : ''}${d.toFixed(2)} ms`, '≤ ', `${limit} ms`, d <= limit);
+  }
+}
+for (const [label, r] of rows) {
+  const deniedExpected = label.includes('mix');
+  const share = Number(r.non2xx) / Number(r.requests);
+  if ((!deniedExpected && Number(r.non2xx) > 0) || (deniedExpected && Math.abs(share - 0.2) > 0.02)
+      || Number(r.socket_errors) > 0 || (label.includes('postgres') && Number(r.wrapped) > 0)) {
+    console.log(`- WARNING ${label}: ${r.non2xx} non-2xx of ${r.requests}, ${r.socket_errors} socket errors, `
+      + `${r.wrapped} passes past the end of its request file`);
+  }
+}
