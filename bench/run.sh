@@ -264,14 +264,16 @@ scenario() {
   wrk_run "warmup-$label" "$port" "$warmup_file" "$THREADS" "$CONNECTIONS" "$WARMUP"
   [[ " $PROFILE " == *" $label "* ]] && profile_start "$port"
   [[ $label == tg-* ]] && before="$(tier_counts "$port")"
-  local server ticks
+  local server ticks threads
   server="$(server_pid "$port")"
   ticks="$(group_ticks "$server")"
+  threads="$(thread_ticks "$server")"
   wrk_run "$label" "$port" "$file" "$THREADS" "$CONNECTIONS" "$DURATION"
   echo "BENCH-CPU label=$label ticks=$(($(group_ticks "$server") - ticks)) hz=$(getconf CLK_TCK)" >>"$WORK/results.txt"
+  thread_delta "$label" "$threads" "$(thread_ticks "$server")" >>"$WORK/results.txt"
   [[ $label == tg-* ]] && tier_delta "$label" "$before" "$(tier_counts "$port")" >>"$WORK/results.txt"
   [[ " $PROFILE " == *" $label "* ]] && profile_stop "$label"
-  grep -E "^BENCH-(RESULT|TIERS|CPU) label=$label( |$)" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
+  grep -E "^BENCH-(RESULT|TIERS|CPU|THREADS) label=$label( |$)" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
 }
 
 # run_scenario <label>: one row of the table
@@ -375,6 +377,20 @@ others_seconds() {
   awk -v hz="$(getconf CLK_TCK)" -v before="$1" -v now="$now" 'BEGIN {
     split(before, b, " "); split(now, n, " "); used = (n[1] - b[1]) - (n[2] - b[2])
     printf "%.0f\n", (used > 0 ? used : 0) / hz }'
+}
+
+# thread_ticks <pid>: "<thread name without digits> <ticks>" per thread of the process (names cut at 15 characters)
+thread_ticks() {
+  for stat in /proc/"$1"/task/[0-9]*/stat; do cat "$stat" 2>/dev/null || true; done | awk '{
+      name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) [^)]*$/, "", name); gsub(/[0-9]+/, "#", name); gsub(/ /, "_", name)
+      rest = $0; sub(/^.*\) /, "", rest); split(rest, field, " "); print name, field[12] + field[13] }'
+}
+
+# thread_delta <label> <before> <after>: a BENCH-THREADS line, CPU ticks per thread group during the measured run
+thread_delta() {
+  awk -v label="$1" 'NR == FNR { before[$1] += $2; next } { after[$1] += $2 }
+    END { for (name in after) if (after[name] - before[name] > 0) line = line " " name "=" after[name] - before[name]
+      print "BENCH-THREADS label=" label line }' <(echo "$2") <(echo "$3")
 }
 
 # group_ticks <pid>: CPU clock ticks used so far by the process group <pid> leads (the JVM, or nginx and its worker)
