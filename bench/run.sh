@@ -4,6 +4,7 @@
 #   bench/run.sh          HTTP scenarios with wrk, then the JMH decision path and the cache footprint (~10 min)
 #   bench/run.sh http     only the HTTP scenarios
 #   bench/run.sh jmh      only JMH and the cache footprint (needs Redis; no database)
+#   bench/run.sh serve    starts everything the HTTP scenarios use and waits (for profiling and experiments)
 #
 # HTTP: installs wrk and nginx (Debian packages) when missing; builds the gateway and bench/ (./mvnw -P bench);
 # recreates the database tenantgate_bench with Better Auth's tables (db/plural-snake.sql from the gateway's
@@ -426,6 +427,13 @@ run_http() {
   # shellcheck disable=SC2086
   node bench/tools/mint.mjs "$WORK" "$ISSUER" "$AUDIENCE" "$WARM_USERS" "$ORGS" $COLD_SLICES
   : >"$WORK/results.txt"
+  if [[ $MODE == serve ]]; then
+    say "serving until stopped: nginx :$DOWNSTREAM_PORT, plain SCG :$PLAIN_PORT, Spring Security :$SECURITY_PORT," \
+      "tenantgate :$TG_PORT and :$TG_REDIS_PORT (cache off); requests files in bench/target/run/"
+    say "e.g. wrk -t2 -c32 -d30s --latency -s bench/wrk/rotate.lua http://127.0.0.1:$TG_PORT -- $WORK/warm-eddsa.txt 2 try"
+    wait
+    return 0
+  fi
   local heap_before others_before started
   # Before priming: a full collection just before a measured run would hand it a cold heap.
   heap_before="$(heap_after_gc "$pid_tenantgate")"
@@ -485,7 +493,7 @@ run_jmh() {
 mkdir -p "$WORK"
 case "$MODE" in
   all) run_http; cleanup; pids=(); trap cleanup EXIT; run_jmh ;;
-  http) run_http ;;
+  http | serve) run_http ;;
   jmh) run_jmh ;;
-  *) die "usage: bench/run.sh [all|http|jmh]" ;;
+  *) die "usage: bench/run.sh [all|http|serve|jmh]" ;;
 esac

@@ -5,6 +5,7 @@ import java.time.Clock;
 
 import dev.tenantgate.audit.DecisionRecorder;
 import dev.tenantgate.filter.IdentityHeaders;
+import dev.tenantgate.filter.IdentityHeadersFilter;
 import dev.tenantgate.filter.PolicyRouteLocator;
 import dev.tenantgate.filter.RequestFirewallWebFilter;
 import dev.tenantgate.filter.RoutesReloader;
@@ -88,10 +89,13 @@ class PolicyConfiguration {
 	}
 
 	@Bean
-	RequestFirewallWebFilter requestFirewallWebFilter(PolicyProperties properties, IdentityHeaders identityHeaders,
-			ProblemResponseWriter problems) {
-		return new RequestFirewallWebFilter(new RequestPathNormalizer(properties.maxPathLength()), identityHeaders,
-				problems);
+	RequestFirewallWebFilter requestFirewallWebFilter(PolicyProperties properties, ProblemResponseWriter problems) {
+		return new RequestFirewallWebFilter(new RequestPathNormalizer(properties.maxPathLength()), problems);
+	}
+
+	@Bean
+	IdentityHeadersFilter identityHeadersFilter(IdentityHeaders identityHeaders) {
+		return new IdentityHeadersFilter(identityHeaders);
 	}
 
 	@Bean
@@ -101,9 +105,8 @@ class PolicyConfiguration {
 
 	@Bean
 	TenantAuthorizationFilter tenantAuthorizationFilter(BearerTokenExtractor tokens, JwtVerifier verifier,
-			RequestAuthorizer authorizer, IdentityHeaders identityHeaders, ProblemResponseWriter problems,
-			DecisionRecorder decisions) {
-		return new TenantAuthorizationFilter(tokens, verifier, authorizer, identityHeaders, problems, decisions);
+			RequestAuthorizer authorizer, ProblemResponseWriter problems, DecisionRecorder decisions) {
+		return new TenantAuthorizationFilter(tokens, verifier, authorizer, problems, decisions);
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import dev.tenantgate.policy.Identity;
 import dev.tenantgate.role.Roles;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -53,20 +54,43 @@ public final class IdentityHeaders {
 	}
 
 	/**
-	 * Removes every identity header and every header with a configured prefix, comparing names case-insensitively
-	 * and reading {@code _} as {@code -}: servers that read headers CGI-style ({@code HTTP_X_USER_ID}) cannot tell
+	 * The headers to send downstream: {@code input} without any identity header the client sent, plus those of
+	 * {@code identity} when there is one. {@code input} is not changed; it is returned as it is when there is nothing
+	 * to remove or add.
+	 * @param identity the authorized identity, or {@code null} (a public route, a refusal in shadow mode)
+	 */
+	public HttpHeaders forDownstream(HttpHeaders input, @Nullable Identity identity) {
+		List<String> clientSent = identityHeaderNames(input);
+		if (clientSent.isEmpty() && identity == null) {
+			return input;
+		}
+		HttpHeaders headers = new HttpHeaders();
+		headers.addAll(input);
+		clientSent.forEach(headers::remove);
+		if (identity != null) {
+			set(headers, identity);
+		}
+		return headers;
+	}
+
+	/**
+	 * The names of every identity header and every header with a configured prefix, compared case-insensitively and
+	 * reading {@code _} as {@code -}: servers that read headers CGI-style ({@code HTTP_X_USER_ID}) cannot tell
 	 * {@code X_User_Id} from {@code X-User-Id}.
 	 */
-	public void strip(HttpHeaders headers) {
-		List<String> removed = new ArrayList<>();
+	private List<String> identityHeaderNames(HttpHeaders headers) {
+		List<String> names = null;
 		for (String name : headers.headerNames()) {
 			// Cheap first test: most header names cannot be an identity header (lowercasing each costs).
 			if (!name.isEmpty() && this.firstChars.indexOf(Character.toLowerCase(name.charAt(0))) >= 0
 					&& isIdentityHeader(canonical(name))) {
-				removed.add(name);
+				if (names == null) {
+					names = new ArrayList<>(2);
+				}
+				names.add(name);
 			}
 		}
-		removed.forEach(headers::remove);
+		return (names != null) ? names : List.of();
 	}
 
 	/** Sets the headers for {@code identity}; a header with no value is left out. */

@@ -14,9 +14,10 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * The first thing every request meets, before route matching: client-sent identity headers are removed, and the
- * path is normalized (or refused with 400 {@code path_invalid}). Route matching, tenant extraction and the
- * downstream all see the normalized path, so they cannot disagree about it.
+ * The first thing every request meets, before route matching: the path is normalized (or refused with 400
+ * {@code path_invalid}). Route matching, tenant extraction and the downstream all see the normalized path, so they
+ * cannot disagree about it. A path that is already normal (the usual case) leaves the request as it is. Client-sent
+ * identity headers are removed where the downstream request is built, by {@link IdentityHeadersFilter}.
  */
 public final class RequestFirewallWebFilter implements WebFilter, Ordered {
 
@@ -25,32 +26,29 @@ public final class RequestFirewallWebFilter implements WebFilter, Ordered {
 
 	private final RequestPathNormalizer normalizer;
 
-	private final IdentityHeaders identityHeaders;
-
 	private final ProblemResponseWriter problems;
 
-	public RequestFirewallWebFilter(RequestPathNormalizer normalizer, IdentityHeaders identityHeaders,
-			ProblemResponseWriter problems) {
+	public RequestFirewallWebFilter(RequestPathNormalizer normalizer, ProblemResponseWriter problems) {
 		this.normalizer = normalizer;
-		this.identityHeaders = identityHeaders;
 		this.problems = problems;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
+		String rawPath = request.getURI().getRawPath();
 		NormalizedPath path;
 		try {
-			path = this.normalizer.normalize(request.getURI().getRawPath());
+			path = this.normalizer.normalize(rawPath);
 		}
 		catch (InvalidPathException ex) {
 			return this.problems.write(exchange, new AccessDeniedException(FailureCode.PATH_INVALID, ex.getMessage()));
 		}
 		exchange.getAttributes().put(TenantgateAttributes.NORMALIZED_PATH_ATTR, path);
-		ServerHttpRequest normalized = request.mutate()
-			.path(path.encoded())
-			.headers(this.identityHeaders::strip)
-			.build();
+		if (path.encoded().equals(rawPath)) {
+			return chain.filter(exchange);
+		}
+		ServerHttpRequest normalized = request.mutate().path(path.encoded()).build();
 		return chain.filter(exchange.mutate().request(normalized).build());
 	}
 

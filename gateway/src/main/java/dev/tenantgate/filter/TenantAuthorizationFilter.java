@@ -16,6 +16,7 @@ import dev.tenantgate.problem.ProblemResponseWriter;
 import dev.tenantgate.role.ResolutionTrace;
 import dev.tenantgate.token.BearerTokenExtractor;
 import dev.tenantgate.token.JwtVerifier;
+import dev.tenantgate.support.ScalarMono;
 import dev.tenantgate.token.VerifiedToken;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -28,10 +29,15 @@ import reactor.core.publisher.Mono;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 /**
- * Authorizes every proxied request: route rule → bearer token → tenant and roles → trusted identity headers. Each
- * step is done by its own collaborator; this filter only puts them in order, records the decision, and turns a
- * refusal into a problem response. A route without a {@link RoutePolicy} is refused: nothing is open by default.
- * On a route in shadow mode a refusal is recorded but the request goes on, without identity headers.
+ * Authorizes every proxied request: route rule → bearer token → tenant and roles → the authorized {@link Identity}
+ * (which {@link IdentityHeadersFilter} turns into the trusted headers). Each step is done by its own collaborator;
+ * this filter only puts them in order, records the decision, and turns a refusal into a problem response. A route
+ * without a {@link RoutePolicy} is refused: nothing is open by default. On a route in shadow mode a refusal is
+ * recorded but the request goes on, without identity headers.
+ * <p>
+ * The steps are chained with {@link ScalarMono}: a request answered from memory (cached token, cached or claimed
+ * roles) is decided with plain method calls, and only one that waits for Redis, PostgreSQL or the JWKS goes through
+ * Reactor operators.
  */
 public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 
@@ -44,18 +50,15 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 
 	private final RequestAuthorizer authorizer;
 
-	private final IdentityHeaders identityHeaders;
-
 	private final ProblemResponseWriter problems;
 
 	private final DecisionRecorder decisions;
 
 	public TenantAuthorizationFilter(BearerTokenExtractor tokens, JwtVerifier verifier, RequestAuthorizer authorizer,
-			IdentityHeaders identityHeaders, ProblemResponseWriter problems, DecisionRecorder decisions) {
+			ProblemResponseWriter problems, DecisionRecorder decisions) {
 		this.tokens = tokens;
 		this.verifier = verifier;
 		this.authorizer = authorizer;
-		this.identityHeaders = identityHeaders;
 		this.problems = problems;
 		this.decisions = decisions;
 	}
@@ -75,15 +78,23 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		ResolutionTrace trace = new ResolutionTrace();
-		return Mono.fromCallable(() -> this.tokens.extract(exchange.getRequest()))
-			.flatMap(this.verifier::verify)
-			.doOnNext((token) -> exchange.getAttributes().put(TenantgateAttributes.TOKEN_ATTR, token))
-			.flatMap((token) -> this.authorizer.authorize(token, match, rule))
-			.contextWrite(trace::in)
-			.map((identity) -> allow(exchange, match, identity, trace, started))
-			.onErrorResume(AccessDeniedException.class,
-					(ex) -> deny(exchange, chain, match, trace, ex, started).then(Mono.empty()))
-			.flatMap(chain::filter);
+		Mono<Identity> decision = ScalarMono.flatMap(verify(exchange), (token) -> {
+			exchange.getAttributes().put(TenantgateAttributes.TOKEN_ATTR, token);
+			return this.authorizer.authorize(token, match, rule, trace);
+		});
+		return ScalarMono.handle(decision, (identity) -> chain.filter(allow(exchange, match, identity, trace, started)),
+				AccessDeniedException.class, (ex) -> deny(exchange, chain, match, trace, ex, started));
+	}
+
+	private Mono<VerifiedToken> verify(ServerWebExchange exchange) {
+		String token;
+		try {
+			token = this.tokens.extract(exchange.getRequest());
+		}
+		catch (AccessDeniedException ex) {
+			return Mono.error(ex);
+		}
+		return this.verifier.verify(token);
 	}
 
 	private ServerWebExchange allow(ServerWebExchange exchange, RouteMatch match, Identity identity,
@@ -92,9 +103,7 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 				200, identity.userId(), identity.organizationId(), trace.membershipSource(), match.route().shadow(),
 				System.nanoTime() - started));
 		exchange.getAttributes().put(TenantgateAttributes.IDENTITY_ATTR, identity);
-		return exchange.mutate()
-			.request((request) -> request.headers((headers) -> this.identityHeaders.set(headers, identity)))
-			.build();
+		return exchange;
 	}
 
 	private Mono<Void> deny(ServerWebExchange exchange, GatewayFilterChain chain, @Nullable RouteMatch match,

@@ -10,8 +10,10 @@ import dev.tenantgate.role.Identifiers;
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
+import dev.tenantgate.role.ResolutionTrace;
 import dev.tenantgate.role.RoleResolver;
 import dev.tenantgate.role.Roles;
+import dev.tenantgate.support.ScalarMono;
 import dev.tenantgate.token.VerifiedToken;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -27,7 +29,8 @@ import reactor.core.publisher.Mono;
  * {@code role_insufficient}).</li>
  * </ol>
  * Roles are looked up only when the rule needs them: the token's claims first, while no change has been recorded
- * since the token was issued, then the role tiers.
+ * since the token was issued, then the role tiers. When every answer comes from memory the decision is made at once
+ * and returned as {@code Mono.just} or {@code Mono.error} (see {@link ScalarMono}).
  */
 public final class RequestAuthorizer {
 
@@ -43,7 +46,10 @@ public final class RequestAuthorizer {
 		this.clock = clock;
 	}
 
-	public Mono<Identity> authorize(VerifiedToken token, RouteMatch match, MethodRule rule) {
+	/**
+	 * @param trace where the roles came from is recorded here, for the decision log
+	 */
+	public Mono<Identity> authorize(VerifiedToken token, RouteMatch match, MethodRule rule, ResolutionTrace trace) {
 		if (!Identifiers.isValid(token.subject())) {
 			return Mono.error(new AccessDeniedException(FailureCode.TOKEN_INVALID, "The token's subject is not a valid user id."));
 		}
@@ -51,12 +57,12 @@ public final class RequestAuthorizer {
 		if (tenant != null && !Identifiers.isValid(tenant)) {
 			return Mono.error(new AccessDeniedException(FailureCode.PATH_INVALID, "The organization id in the path is not valid."));
 		}
-		return this.roles.user(token.subject()).flatMap((user) -> {
+		return ScalarMono.flatMap(this.roles.user(token.subject(), trace), (user) -> {
 			if (user.isLockedOut(this.clock.instant())) {
 				return Mono.error(new AccessDeniedException(FailureCode.USER_BANNED));
 			}
-			return platformRoles(token, user)
-				.flatMap((platformRoles) -> decide(token, match.route(), tenant, rule, platformRoles));
+			return ScalarMono.flatMap(platformRoles(token, user),
+					(platformRoles) -> decide(token, match.route(), tenant, rule, platformRoles, trace));
 		});
 	}
 
@@ -65,12 +71,12 @@ public final class RequestAuthorizer {
 		if (token.platformRole() == null) {
 			return Mono.just(user.roles());
 		}
-		return this.roles.userChangedSince(token.subject(), token.issuedAt())
-			.map((changed) -> changed ? user.roles() : Roles.parse(token.platformRole()));
+		return ScalarMono.map(this.roles.userChangedSince(token.subject(), token.issuedAt()),
+				(changed) -> changed ? user.roles() : Roles.parse(token.platformRole()));
 	}
 
 	private Mono<Identity> decide(VerifiedToken token, RoutePolicy route, @Nullable String tenant, MethodRule rule,
-			Set<String> platformRoles) {
+			Set<String> platformRoles, ResolutionTrace trace) {
 		if (tenant == null) {
 			if (rule.access() == MethodRule.Access.AUTHENTICATED || intersects(rule.platformRoles(), platformRoles)) {
 				return Mono.just(new Identity(token.subject(), null, Set.of(), platformRoles));
@@ -89,7 +95,7 @@ public final class RequestAuthorizer {
 		if (!rule.usesMemberRoles()) {
 			return Mono.error(new AccessDeniedException(FailureCode.ROLE_INSUFFICIENT));
 		}
-		return membership(token, tenant, sameTenant).flatMap((membership) -> {
+		return ScalarMono.flatMap(membership(token, tenant, sameTenant, trace), (membership) -> {
 			if (!membership.isMember()) {
 				return Mono.error(new AccessDeniedException(FailureCode.NOT_A_MEMBER));
 			}
@@ -100,10 +106,11 @@ public final class RequestAuthorizer {
 		});
 	}
 
-	private Mono<Membership> membership(VerifiedToken token, String tenant, boolean sameTenant) {
+	private Mono<Membership> membership(VerifiedToken token, String tenant, boolean sameTenant,
+			ResolutionTrace trace) {
 		Membership claimed = (sameTenant && token.orgRole() != null) ? Membership.of(token.orgRole()) : null;
 		return this.roles.membership(new MembershipKey(token.subject(), tenant),
-				(claimed != null && claimed.isMember()) ? claimed : null, token.issuedAt());
+				(claimed != null && claimed.isMember()) ? claimed : null, token.issuedAt(), trace);
 	}
 
 	private static boolean grants(MethodRule rule, RoleHierarchy hierarchy, Set<String> memberRoles) {

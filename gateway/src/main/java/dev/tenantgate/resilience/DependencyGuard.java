@@ -47,11 +47,14 @@ public final class DependencyGuard {
 			.waitDurationInOpenState(settings.waitInOpenState())
 			.permittedNumberOfCallsInHalfOpenState(3)
 			.automaticTransitionFromOpenToHalfOpenEnabled(false)
+			// Refusals are expected under overload: building a stack trace for each made overload worse.
+			.writableStackTraceEnabled(false)
 			.build());
 		TimeLimiter limiter = TimeLimiter.of(name, TimeLimiterConfig.custom().timeoutDuration(settings.timeout()).build());
 		Bulkhead bulkhead = (settings.maxConcurrentCalls() > 0) ? Bulkhead.of(name, BulkheadConfig.custom()
 			.maxConcurrentCalls(settings.maxConcurrentCalls())
 			.maxWaitDuration(Duration.ZERO)
+			.writableStackTraceEnabled(false)
 			.build()) : null;
 		return new DependencyGuard(breaker, limiter, bulkhead);
 	}

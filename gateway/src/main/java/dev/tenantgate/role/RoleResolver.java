@@ -9,6 +9,7 @@ import dev.tenantgate.resilience.DependencyGuard;
 import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.local.LocalRoleCache;
 import dev.tenantgate.role.redis.RedisKeys;
+import dev.tenantgate.support.ScalarMono;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -111,23 +112,25 @@ public final class RoleResolver {
 	}
 
 	/**
-	 * The user's member roles in the organization ({@link Membership#NONE} when not a member).
+	 * The user's member roles in the organization ({@link Membership#NONE} when not a member). An answer from memory
+	 * (a trusted claim, the in-process tier) is returned as {@code Mono.just}.
 	 * @param claimed the roles the token claims for this organization, or {@code null}
 	 * @param issuedAt the token's {@code iat}; a claim without it is not trusted
+	 * @param trace where the answer came from is recorded here
 	 */
-	public Mono<Membership> membership(MembershipKey key, @Nullable Membership claimed, @Nullable Instant issuedAt) {
+	public Mono<Membership> membership(MembershipKey key, @Nullable Membership claimed, @Nullable Instant issuedAt,
+			ResolutionTrace trace) {
 		if (claimed == null || !claimsTrustable(issuedAt)) {
-			return this.memberships.get(key);
+			return this.memberships.get(key, trace);
 		}
-		return changedSince(issuedAt, this.keys.membershipChange(key))
-			.flatMap((changed) -> changed ? Mono.just(true)
-					: changedSince(issuedAt, this.keys.organizationChange(key.organizationId())))
-			.flatMap((changed) -> changed ? this.memberships.get(key) : claimed(claimed));
-	}
-
-	private static Mono<Membership> claimed(Membership claimed) {
-		return Mono.deferContextual((context) -> {
-			ResolutionTrace.membership(context, "claim");
+		Mono<Boolean> changed = ScalarMono.flatMap(changedSince(issuedAt, this.keys.membershipChange(key)),
+				(memberChanged) -> memberChanged ? Mono.just(true)
+						: changedSince(issuedAt, this.keys.organizationChange(key.organizationId())));
+		return ScalarMono.flatMap(changed, (stale) -> {
+			if (stale) {
+				return this.memberships.get(key, trace);
+			}
+			trace.membership("claim");
 			return Mono.just(claimed);
 		});
 	}
@@ -141,9 +144,12 @@ public final class RoleResolver {
 		this.users.observe(new TierMetrics(registry, "user"));
 	}
 
-	/** The user's platform roles and ban state ({@link PlatformUser#UNKNOWN} when the user does not exist). */
-	public Mono<PlatformUser> user(String userId) {
-		return this.users.get(userId);
+	/**
+	 * The user's platform roles and ban state ({@link PlatformUser#UNKNOWN} when the user does not exist); from the
+	 * in-process tier as {@code Mono.just}.
+	 */
+	public Mono<PlatformUser> user(String userId, ResolutionTrace trace) {
+		return this.users.get(userId, trace);
 	}
 
 	/** Whether the user's platform role or ban changed after {@code issuedAt} (so a role claim is stale). */

@@ -10,7 +10,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.util.context.ContextView;
 
 /**
  * One value looked up through three tiers, first answer wins: the in-process cache, the shared store (Redis), the
@@ -44,11 +43,12 @@ final class TieredLookup<K, V> {
 
 	private final Clock clock;
 
-	private final BiConsumer<ContextView, String> trace;
+	private final BiConsumer<ResolutionTrace, String> trace;
 
 	private volatile TierObserver observer = TierObserver.NONE;
 
-	TieredLookup(String name, BiConsumer<ContextView, String> trace, LocalTier<K, V> local, SharedTier<K, V> shared, Function<K, Mono<V>> load,
+	TieredLookup(String name, BiConsumer<ResolutionTrace, String> trace, LocalTier<K, V> local, SharedTier<K, V> shared,
+			Function<K, Mono<V>> load,
 			DependencyGuard sharedGuard, DependencyGuard loadGuard, Clock clock) {
 		this.name = name;
 		this.trace = trace;
@@ -60,24 +60,29 @@ final class TieredLookup<K, V> {
 		this.clock = clock;
 	}
 
-	Mono<V> get(K key) {
-		return Mono.deferContextual((context) -> {
-			V cached = this.local.get(key);
-			if (cached != null) {
-				answered(context, Tier.LOCAL, 0);
-				return Mono.just(cached);
-			}
+	/**
+	 * The in-process tier is read at once, and a hit is returned as {@code Mono.just} (so callers can chain it without
+	 * operators, see {@link dev.tenantgate.support.ScalarMono}); the lower tiers are read on subscription.
+	 */
+	Mono<V> get(K key, ResolutionTrace trace) {
+		V cached = this.local.get(key);
+		if (cached != null) {
+			answered(trace, Tier.LOCAL, 0);
+			return Mono.just(cached);
+		}
+		return Mono.defer(() -> {
+			// Noted before any lower tier is read: an invalidation from now on keeps the answer out of this tier.
 			long generation = this.local.generation();
-			return fromShared(key, context, generation)
-				.switchIfEmpty(Mono.defer(() -> fromDatabase(key, context, generation)));
+			return fromShared(key, trace, generation)
+				.switchIfEmpty(Mono.defer(() -> fromDatabase(key, trace, generation)));
 		});
 	}
 
-	private Mono<V> fromShared(K key, ContextView context, long generation) {
+	private Mono<V> fromShared(K key, ResolutionTrace trace, long generation) {
 		return Mono.defer(() -> {
 			long started = System.nanoTime();
 			return this.sharedGuard.guard(Mono.defer(() -> this.shared.get(key)))
-				.doOnNext((value) -> answered(context, Tier.REDIS, System.nanoTime() - started))
+				.doOnNext((value) -> answered(trace, Tier.REDIS, System.nanoTime() - started))
 				.doOnNext((value) -> this.local.put(key, value, generation, 0));
 		}).onErrorResume((ex) -> {
 			logger.debug(this.name + ": shared tier failed, reading the database: " + ex);
@@ -85,12 +90,12 @@ final class TieredLookup<K, V> {
 		});
 	}
 
-	private Mono<V> fromDatabase(K key, ContextView context, long generation) {
+	private Mono<V> fromDatabase(K key, ResolutionTrace trace, long generation) {
 		return Mono.defer(() -> {
 			long readStartedAt = this.clock.millis();
 			long started = System.nanoTime();
 			return this.loadGuard.guard(this.load.apply(key))
-				.doOnNext((value) -> answered(context, Tier.POSTGRES, System.nanoTime() - started))
+				.doOnNext((value) -> answered(trace, Tier.POSTGRES, System.nanoTime() - started))
 				.doOnError((ex) -> this.observer.failed())
 				.onErrorMap((ex) -> !(ex instanceof AccessDeniedException), (ex) -> {
 					logger.warn(this.name + ": database lookup failed, failing closed: " + ex);
@@ -101,9 +106,9 @@ final class TieredLookup<K, V> {
 		});
 	}
 
-	private void answered(ContextView context, Tier tier, long nanos) {
+	private void answered(ResolutionTrace trace, Tier tier, long nanos) {
 		this.observer.answered(tier, nanos);
-		this.trace.accept(context, tier.tag());
+		this.trace.accept(trace, tier.tag());
 	}
 
 	private void fillShared(K key, V value, long readStartedAt) {

@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.tenantgate.support.Caches;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +26,7 @@ public final class VerifiedTokenCache {
 
 	public VerifiedTokenCache(long maximumSize, Duration maximumAge, Clock clock) {
 		this.clock = clock;
-		this.cache = Caffeine.newBuilder()
+		this.cache = Caches.onCallingThread()
 			.maximumSize(maximumSize)
 			.expireAfter(Expiry.<ByteBuffer, VerifiedToken>creating((key, token) -> untilExpiry(token, maximumAge)))
 			.build();

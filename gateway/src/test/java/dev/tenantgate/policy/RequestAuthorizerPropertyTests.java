@@ -19,6 +19,7 @@ import dev.tenantgate.problem.FailureCode;
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
+import dev.tenantgate.role.ResolutionTrace;
 import dev.tenantgate.role.RoleResolver;
 import dev.tenantgate.token.VerifiedToken;
 import net.jqwik.api.Arbitraries;
@@ -80,9 +81,9 @@ class RequestAuthorizerPropertyTests {
 				platformRoleClaim, storedUser, storedMemberRoles, platformClaimStale, memberClaimStale,
 				requireOrganizationClaim);
 		reset(this.roles);
-		given(this.roles.user(USER)).willReturn(Mono.just(scenario.storedUser()));
+		given(this.roles.user(eq(USER), any())).willReturn(Mono.just(scenario.storedUser()));
 		given(this.roles.userChangedSince(eq(USER), any())).willReturn(Mono.just(scenario.platformClaimStale()));
-		given(this.roles.membership(any(), any(), any())).willAnswer((invocation) -> {
+		given(this.roles.membership(any(), any(), any(), any())).willAnswer((invocation) -> {
 			MembershipKey key = invocation.getArgument(0);
 			Membership claimed = invocation.getArgument(1);
 			assertThat(key).isEqualTo(new MembershipKey(USER, scenario.pathTenant()));
@@ -92,7 +93,7 @@ class RequestAuthorizerPropertyTests {
 		RequestAuthorizer authorizer = new RequestAuthorizer(this.roles, scenario.requireOrganizationClaim(),
 				Clock.fixed(NOW, ZoneOffset.UTC));
 
-		Outcome actual = outcome(() -> authorizer.authorize(scenario.token(), scenario.match(), scenario.rule()));
+		Outcome actual = outcome(() -> authorizer.authorize(scenario.token(), scenario.match(), scenario.rule(), new ResolutionTrace()));
 		Outcome expected = ReferenceModel.decide(scenario);
 
 		Statistics.label("outcome").collect(expected.denial() != null ? expected.denial() : "allowed");

@@ -15,6 +15,7 @@ import dev.tenantgate.problem.FailureCode;
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
+import dev.tenantgate.role.ResolutionTrace;
 import dev.tenantgate.role.RoleResolver;
 import dev.tenantgate.token.VerifiedToken;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,21 +59,21 @@ class RequestAuthorizerTests {
 	@Test
 	void authorizeWhenUserBannedThenUserBanned() {
 		givenUser(new PlatformUser(true, Set.of("user"), true, null));
-		assertDenied(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.USER_BANNED);
 	}
 
 	@Test
 	void authorizeWhenBanNotYetExpiredThenUserBanned() {
 		givenUser(new PlatformUser(true, Set.of("user"), true, NOW.plusSeconds(1)));
-		assertDenied(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.USER_BANNED);
 	}
 
 	@Test
 	void authorizeWhenBanExpiredThenAllowed() {
 		givenUser(new PlatformUser(true, Set.of("user"), true, NOW.minusSeconds(1)));
-		StepVerifier.create(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("acme"), MIN_STAFF))
+		StepVerifier.create(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of("owner"), Set.of("user")))
 			.verifyComplete();
 	}
@@ -80,39 +81,39 @@ class RequestAuthorizerTests {
 	@Test
 	void authorizeWhenUserNoLongerExistsThenUserBanned() {
 		givenUser(PlatformUser.UNKNOWN);
-		assertDenied(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.USER_BANNED);
 	}
 
 	@Test
 	void authorizeWhenPathTenantIsNotTokenOrganizationThenTenantMismatch() {
-		assertDenied(this.authorizer.authorize(token("other", "owner", null), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("other", "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.TENANT_MISMATCH);
-		verify(this.roles, never()).membership(any(), any(), any());
+		verify(this.roles, never()).membership(any(), any(), any(), any());
 	}
 
 	@Test
 	void authorizeWhenCrossTenantRoleOnCrossTenantRouteThenAllowedWithoutOrgRoles() {
 		RouteMatch match = new RouteMatch(route(Set.of("admin", "superadmin")), Map.of("orgId", "acme"));
-		StepVerifier.create(this.authorizer.authorize(token("other", null, "superadmin"), match, MIN_STAFF))
+		StepVerifier.create(this.authorizer.authorize(token("other", null, "superadmin"), match, MIN_STAFF, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of(), Set.of("superadmin")))
 			.verifyComplete();
 		verify(this.roles).userChangedSince(USER, ISSUED_AT);
-		verify(this.roles, never()).membership(any(), any(), any());
+		verify(this.roles, never()).membership(any(), any(), any(), any());
 	}
 
 	@Test
 	void authorizeWhenUserChangedSincePlatformRoleClaimThenNoCrossTenantAccess() {
 		RouteMatch match = new RouteMatch(route(Set.of("admin", "superadmin")), Map.of("orgId", "acme"));
 		givenUserChangedSinceIssued(true);
-		assertDenied(this.authorizer.authorize(token("other", null, "superadmin"), match, MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("other", null, "superadmin"), match, MIN_STAFF, new ResolutionTrace()),
 				FailureCode.TENANT_MISMATCH);
-		verify(this.roles, never()).membership(any(), any(), any());
+		verify(this.roles, never()).membership(any(), any(), any(), any());
 	}
 
 	@Test
 	void authorizeWhenCrossTenantRoleOnOrdinaryRouteThenTenantMismatch() {
-		assertDenied(this.authorizer.authorize(token("other", null, "superadmin"), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("other", null, "superadmin"), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.TENANT_MISMATCH);
 	}
 
@@ -120,65 +121,65 @@ class RequestAuthorizerTests {
 	void authorizeWhenStoredPlatformRoleListedInRuleThenAllowedWithoutMembership() {
 		givenUser(new PlatformUser(true, Set.of("support"), false, null));
 		MethodRule rule = new MethodRule(Access.ROLES, Set.of(), "owner", Set.of("support"));
-		StepVerifier.create(this.authorizer.authorize(token("acme", null, null), tenantMatch("acme"), rule))
+		StepVerifier.create(this.authorizer.authorize(token("acme", null, null), tenantMatch("acme"), rule, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of(), Set.of("support")))
 			.verifyComplete();
-		verify(this.roles, never()).membership(any(), any(), any());
+		verify(this.roles, never()).membership(any(), any(), any(), any());
 	}
 
 	@Test
 	void authorizeWhenOrgRoleClaimForPathTenantThenClaimAndIssuedAtPassedToResolver() {
-		StepVerifier.create(this.authorizer.authorize(token("acme", "admin", null), tenantMatch("acme"), MIN_STAFF))
+		StepVerifier.create(this.authorizer.authorize(token("acme", "admin", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of("admin"), Set.of("user")))
 			.verifyComplete();
-		verify(this.roles).membership(new MembershipKey(USER, "acme"), Membership.of("admin"), ISSUED_AT);
+		verify(this.roles).membership(eq(new MembershipKey(USER, "acme")), eq(Membership.of("admin")), eq(ISSUED_AT), any());
 	}
 
 	@Test
 	void authorizeWhenResolverDistrustsOrgRoleClaimThenStoredRoleDecides() {
 		givenMembership("acme", Membership.of("viewer"));
-		assertDenied(this.authorizer.authorize(token("acme", "admin", null), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("acme", "admin", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.ROLE_INSUFFICIENT);
-		verify(this.roles).membership(new MembershipKey(USER, "acme"), Membership.of("admin"), ISSUED_AT);
+		verify(this.roles).membership(eq(new MembershipKey(USER, "acme")), eq(Membership.of("admin")), eq(ISSUED_AT), any());
 	}
 
 	@Test
 	void authorizeWhenOrgRoleClaimWithoutOrganizationClaimThenStoredRoleDecides() {
 		RequestAuthorizer lenient = new RequestAuthorizer(this.roles, false, this.clock);
 		givenMembership("acme", Membership.of("viewer"));
-		assertDenied(lenient.authorize(token(null, "owner", null), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(lenient.authorize(token(null, "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.ROLE_INSUFFICIENT);
-		verify(this.roles).membership(eq(new MembershipKey(USER, "acme")), isNull(), eq(ISSUED_AT));
+		verify(this.roles).membership(eq(new MembershipKey(USER, "acme")), isNull(), eq(ISSUED_AT), any());
 	}
 
 	@Test
 	void authorizeWhenOrgRoleClaimIsForAnotherOrganizationThenNoClaimReachesResolver() {
 		RequestAuthorizer lenient = new RequestAuthorizer(this.roles, false, this.clock);
-		assertDenied(lenient.authorize(token("other", "owner", null), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(lenient.authorize(token("other", "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.TENANT_MISMATCH);
-		verify(this.roles, never()).membership(any(), any(), any());
+		verify(this.roles, never()).membership(any(), any(), any(), any());
 	}
 
 	@Test
 	void authorizeWhenOrgRoleClaimNamesNoRoleThenResolverAskedWithoutClaim() {
 		givenMembership("acme", Membership.of("staff"));
-		StepVerifier.create(this.authorizer.authorize(token("acme", " , ", null), tenantMatch("acme"), MIN_STAFF))
+		StepVerifier.create(this.authorizer.authorize(token("acme", " , ", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of("staff"), Set.of("user")))
 			.verifyComplete();
-		verify(this.roles).membership(eq(new MembershipKey(USER, "acme")), isNull(), eq(ISSUED_AT));
+		verify(this.roles).membership(eq(new MembershipKey(USER, "acme")), isNull(), eq(ISSUED_AT), any());
 	}
 
 	@Test
 	void authorizeWhenTokenHasNoIssuedAtThenResolverToldSo() {
 		VerifiedToken token = new VerifiedToken(USER, "acme", "admin", null, null, NOW.plusSeconds(60));
 		givenMembership("acme", Membership.of("viewer"));
-		assertDenied(this.authorizer.authorize(token, tenantMatch("acme"), MIN_STAFF), FailureCode.ROLE_INSUFFICIENT);
-		verify(this.roles).membership(eq(new MembershipKey(USER, "acme")), eq(Membership.of("admin")), isNull());
+		assertDenied(this.authorizer.authorize(token, tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()), FailureCode.ROLE_INSUFFICIENT);
+		verify(this.roles).membership(eq(new MembershipKey(USER, "acme")), eq(Membership.of("admin")), isNull(), any());
 	}
 
 	@Test
 	void authorizeWhenCommaSeparatedOrgRoleClaimThenAnyRoleCounts() {
-		StepVerifier.create(this.authorizer.authorize(token("acme", "staff,viewer", null), tenantMatch("acme"), MIN_STAFF))
+		StepVerifier.create(this.authorizer.authorize(token("acme", "staff,viewer", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of("staff", "viewer"), Set.of("user")))
 			.verifyComplete();
 	}
@@ -186,36 +187,36 @@ class RequestAuthorizerTests {
 	@Test
 	void authorizeWhenNoOrgRoleClaimThenResolverAsked() {
 		givenMembership("acme", Membership.of("staff"));
-		StepVerifier.create(this.authorizer.authorize(token("acme", null, null), tenantMatch("acme"), MIN_STAFF))
+		StepVerifier.create(this.authorizer.authorize(token("acme", null, null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of("staff"), Set.of("user")))
 			.verifyComplete();
-		verify(this.roles).membership(eq(new MembershipKey(USER, "acme")), isNull(), eq(ISSUED_AT));
+		verify(this.roles).membership(eq(new MembershipKey(USER, "acme")), isNull(), eq(ISSUED_AT), any());
 	}
 
 	@Test
 	void authorizeWhenNotAMemberThenNotAMember() {
 		givenMembership("acme", Membership.NONE);
-		assertDenied(this.authorizer.authorize(token("acme", null, null), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("acme", null, null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.NOT_A_MEMBER);
 	}
 
 	@Test
 	void authorizeWhenMinimumRoleNotReachedThenRoleInsufficient() {
-		assertDenied(this.authorizer.authorize(token("acme", "viewer", null), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("acme", "viewer", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.ROLE_INSUFFICIENT);
 	}
 
 	@Test
 	void authorizeWhenRoleNotInListedRolesThenRoleInsufficient() {
 		MethodRule rule = new MethodRule(Access.ROLES, Set.of("owner", "admin"), null, Set.of());
-		assertDenied(this.authorizer.authorize(token("acme", "staff", null), tenantMatch("acme"), rule),
+		assertDenied(this.authorizer.authorize(token("acme", "staff", null), tenantMatch("acme"), rule, new ResolutionTrace()),
 				FailureCode.ROLE_INSUFFICIENT);
 	}
 
 	@Test
 	void authorizeWhenAnyMemberRuleThenAnyRoleAllowed() {
 		MethodRule rule = new MethodRule(Access.MEMBER, Set.of(), null, Set.of());
-		StepVerifier.create(this.authorizer.authorize(token("acme", "guest", null), tenantMatch("acme"), rule))
+		StepVerifier.create(this.authorizer.authorize(token("acme", "guest", null), tenantMatch("acme"), rule, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of("guest"), Set.of("user")))
 			.verifyComplete();
 	}
@@ -223,39 +224,39 @@ class RequestAuthorizerTests {
 	@Test
 	void authorizeWhenSubjectNotAnIdentifierThenTokenInvalid() {
 		VerifiedToken token = new VerifiedToken("u1:admin", "acme", "owner", null, null, NOW.plusSeconds(60));
-		assertDenied(this.authorizer.authorize(token, tenantMatch("acme"), MIN_STAFF), FailureCode.TOKEN_INVALID);
+		assertDenied(this.authorizer.authorize(token, tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()), FailureCode.TOKEN_INVALID);
 		verifyNoInteractions(this.roles);
 	}
 
 	@Test
 	void authorizeWhenPathTenantNotAnIdentifierThenPathInvalid() {
-		assertDenied(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("ac:me"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("ac:me"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.PATH_INVALID);
 		verifyNoInteractions(this.roles);
 	}
 
 	@Test
 	void authorizeWhenOrganizationClaimMissingAndRequiredThenTenantMismatch() {
-		assertDenied(this.authorizer.authorize(token(null, "owner", null), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token(null, "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.TENANT_MISMATCH);
-		verify(this.roles, never()).membership(any(), any(), any());
+		verify(this.roles, never()).membership(any(), any(), any(), any());
 	}
 
 	@Test
 	void authorizeWhenOrganizationClaimMissingAndNotRequiredThenMembershipDecides() {
 		RequestAuthorizer lenient = new RequestAuthorizer(this.roles, false, this.clock);
 		givenMembership("acme", Membership.of("admin"));
-		StepVerifier.create(lenient.authorize(token(null, null, null), tenantMatch("acme"), MIN_STAFF))
+		StepVerifier.create(lenient.authorize(token(null, null, null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of("admin"), Set.of("user")))
 			.verifyComplete();
 		givenMembership("acme", Membership.NONE);
-		assertDenied(lenient.authorize(token(null, null, null), tenantMatch("acme"), MIN_STAFF), FailureCode.NOT_A_MEMBER);
+		assertDenied(lenient.authorize(token(null, null, null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()), FailureCode.NOT_A_MEMBER);
 	}
 
 	@Test
 	void authorizeWhenAuthenticatedOnNonTenantRouteThenAllowedWithoutTenant() {
 		MethodRule rule = new MethodRule(Access.AUTHENTICATED, Set.of(), null, Set.of());
-		StepVerifier.create(this.authorizer.authorize(token("acme", "owner", null), nonTenantMatch(), rule))
+		StepVerifier.create(this.authorizer.authorize(token("acme", "owner", null), nonTenantMatch(), rule, new ResolutionTrace()))
 			.expectNext(new Identity(USER, null, Set.of(), Set.of("user")))
 			.verifyComplete();
 	}
@@ -263,14 +264,14 @@ class RequestAuthorizerTests {
 	@Test
 	void authorizeWhenPlatformRoleMissingOnNonTenantRouteThenRoleInsufficient() {
 		MethodRule rule = new MethodRule(Access.ROLES, Set.of(), null, Set.of("admin"));
-		assertDenied(this.authorizer.authorize(token("acme", "owner", null), nonTenantMatch(), rule),
+		assertDenied(this.authorizer.authorize(token("acme", "owner", null), nonTenantMatch(), rule, new ResolutionTrace()),
 				FailureCode.ROLE_INSUFFICIENT);
 	}
 
 	@Test
 	void authorizeWhenNoChangeSincePlatformRoleClaimThenClaimDecides() {
 		MethodRule rule = new MethodRule(Access.ROLES, Set.of(), null, Set.of("admin"));
-		StepVerifier.create(this.authorizer.authorize(token("acme", null, "admin"), nonTenantMatch(), rule))
+		StepVerifier.create(this.authorizer.authorize(token("acme", null, "admin"), nonTenantMatch(), rule, new ResolutionTrace()))
 			.expectNext(new Identity(USER, null, Set.of(), Set.of("admin")))
 			.verifyComplete();
 		verify(this.roles).userChangedSince(USER, ISSUED_AT);
@@ -280,7 +281,7 @@ class RequestAuthorizerTests {
 	void authorizeWhenUserChangedSincePlatformRoleClaimThenStoredRoleDecides() {
 		givenUserChangedSinceIssued(true);
 		MethodRule rule = new MethodRule(Access.ROLES, Set.of(), null, Set.of("admin"));
-		assertDenied(this.authorizer.authorize(token("acme", null, "admin"), nonTenantMatch(), rule),
+		assertDenied(this.authorizer.authorize(token("acme", null, "admin"), nonTenantMatch(), rule, new ResolutionTrace()),
 				FailureCode.ROLE_INSUFFICIENT);
 		verify(this.roles).userChangedSince(USER, ISSUED_AT);
 	}
@@ -289,7 +290,7 @@ class RequestAuthorizerTests {
 	void authorizeWhenUserChangedSincePlatformRoleClaimThenStoredRoleReachesIdentity() {
 		givenUserChangedSinceIssued(true);
 		MethodRule rule = new MethodRule(Access.AUTHENTICATED, Set.of(), null, Set.of());
-		StepVerifier.create(this.authorizer.authorize(token("acme", null, "admin"), nonTenantMatch(), rule))
+		StepVerifier.create(this.authorizer.authorize(token("acme", null, "admin"), nonTenantMatch(), rule, new ResolutionTrace()))
 			.expectNext(new Identity(USER, null, Set.of(), Set.of("user")))
 			.verifyComplete();
 	}
@@ -299,7 +300,7 @@ class RequestAuthorizerTests {
 		givenUser(new PlatformUser(true, Set.of("admin"), false, null));
 		givenUserChangedSinceIssued(true);
 		MethodRule rule = new MethodRule(Access.ROLES, Set.of(), null, Set.of("admin"));
-		StepVerifier.create(this.authorizer.authorize(token("acme", null, "user"), nonTenantMatch(), rule))
+		StepVerifier.create(this.authorizer.authorize(token("acme", null, "user"), nonTenantMatch(), rule, new ResolutionTrace()))
 			.expectNext(new Identity(USER, null, Set.of(), Set.of("admin")))
 			.verifyComplete();
 	}
@@ -308,7 +309,7 @@ class RequestAuthorizerTests {
 	void authorizeWhenNoPlatformRoleClaimThenChangeTimeNotAsked() {
 		givenUser(new PlatformUser(true, Set.of("admin"), false, null));
 		MethodRule rule = new MethodRule(Access.ROLES, Set.of(), null, Set.of("admin"));
-		StepVerifier.create(this.authorizer.authorize(token("acme", null, null), nonTenantMatch(), rule))
+		StepVerifier.create(this.authorizer.authorize(token("acme", null, null), nonTenantMatch(), rule, new ResolutionTrace()))
 			.expectNext(new Identity(USER, null, Set.of(), Set.of("admin")))
 			.verifyComplete();
 		verify(this.roles, never()).userChangedSince(anyString(), any());
@@ -317,14 +318,14 @@ class RequestAuthorizerTests {
 	@Test
 	void authorizeWhenUserBannedThenNeitherChangeTimeNorMembershipAsked() {
 		givenUser(new PlatformUser(true, Set.of("user"), true, null));
-		assertDenied(this.authorizer.authorize(token("acme", "owner", "admin"), tenantMatch("acme"), MIN_STAFF),
+		assertDenied(this.authorizer.authorize(token("acme", "owner", "admin"), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.USER_BANNED);
 		verify(this.roles, never()).userChangedSince(anyString(), any());
-		verify(this.roles, never()).membership(any(), any(), any());
+		verify(this.roles, never()).membership(any(), any(), any(), any());
 	}
 
 	private void givenUser(PlatformUser user) {
-		given(this.roles.user(USER)).willReturn(Mono.just(user));
+		given(this.roles.user(eq(USER), any())).willReturn(Mono.just(user));
 	}
 
 	/**
@@ -333,7 +334,7 @@ class RequestAuthorizerTests {
 	 * stored membership stubs it with {@link #givenMembership(String, Membership)}.
 	 */
 	private void givenNoChangeRecordedSinceIssued() {
-		given(this.roles.membership(any(), any(), any())).willAnswer((invocation) -> {
+		given(this.roles.membership(any(), any(), any(), any())).willAnswer((invocation) -> {
 			Membership claimed = invocation.getArgument(1);
 			return (claimed != null) ? Mono.just(claimed)
 					: Mono.error(new AssertionError("no stored membership stubbed for " + invocation.getArgument(0)));
@@ -347,7 +348,7 @@ class RequestAuthorizerTests {
 
 	/** The stored membership: the resolver answers with it whatever the token claims (the claim is stale). */
 	private void givenMembership(String tenant, Membership membership) {
-		given(this.roles.membership(eq(new MembershipKey(USER, tenant)), any(), any()))
+		given(this.roles.membership(eq(new MembershipKey(USER, tenant)), any(), any(), any()))
 			.willReturn(Mono.just(membership));
 	}
 

@@ -92,7 +92,7 @@ class RoleResolverRaceIntegrationTests {
 		Sinks.One<Membership> newRead = Sinks.one();
 		given(gateway.database.membership(KEY)).willReturn(oldRead.asMono(), newRead.asMono());
 
-		CompletableFuture<Membership> inFlight = gateway.resolver.membership(KEY, null, null).toFuture();
+		CompletableFuture<Membership> inFlight = gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
 		verify(gateway.database, timeout(2000)).membership(KEY);
 		this.clock.advance(Duration.ofMillis(10));
 		gateway.resolver.membershipChanged(KEY, this.clock.millis()).block(Duration.ofSeconds(5));
@@ -104,14 +104,14 @@ class RoleResolverRaceIntegrationTests {
 		assertThat(redisValue(KEY)).isNull();
 
 		this.clock.advance(CLOCK_TOLERANCE.plusSeconds(1));
-		CompletableFuture<Membership> next = gateway.resolver.membership(KEY, null, null).toFuture();
+		CompletableFuture<Membership> next = gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
 		verify(gateway.database, timeout(2000).times(2)).membership(KEY);
 		newRead.tryEmitValue(Membership.of("viewer")).orThrow();
 
 		assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("viewer"));
 		assertThat(gateway.local.membership(KEY)).isEqualTo(Membership.of("viewer"));
 		awaitRedisValue(KEY, "viewer@" + this.clock.millis());
-		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
 		verify(gateway.database, times(2)).membership(KEY);
 	}
@@ -124,15 +124,15 @@ class RoleResolverRaceIntegrationTests {
 		gateway.resolver.membershipChanged(KEY, this.clock.millis()).block(Duration.ofSeconds(5));
 
 		this.clock.advance(Duration.ofMillis(500)); // within the quiet period: a lagging replica's answer
-		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("staff"));
 		assertThat(gateway.local.membership(KEY)).isNull();
 
 		this.clock.advance(CLOCK_TOLERANCE.plusSeconds(1)); // past it: cached
-		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
 		assertThat(gateway.local.membership(KEY)).isEqualTo(Membership.of("viewer"));
-		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
 		verify(gateway.database, times(2)).membership(KEY);
 	}
@@ -145,7 +145,7 @@ class RoleResolverRaceIntegrationTests {
 		given(reader.database.membership(KEY)).willReturn(oldRead.asMono());
 		given(invalidator.database.membership(KEY)).willReturn(Mono.just(Membership.of("viewer")));
 
-		CompletableFuture<Membership> inFlight = reader.resolver.membership(KEY, null, null).toFuture();
+		CompletableFuture<Membership> inFlight = reader.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
 		verify(reader.database, timeout(2000)).membership(KEY);
 		this.clock.advance(Duration.ofMillis(10));
 		invalidator.resolver.membershipChanged(KEY, this.clock.millis()).block(Duration.ofSeconds(5));
@@ -157,7 +157,7 @@ class RoleResolverRaceIntegrationTests {
 
 		// The invalidating instance therefore reads the database, not the reader's old answer.
 		this.clock.advance(CLOCK_TOLERANCE.plusSeconds(1));
-		assertThat(invalidator.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(invalidator.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
 		verify(invalidator.database).membership(KEY);
 		awaitRedisValue(KEY, "viewer@" + this.clock.millis());
@@ -170,7 +170,7 @@ class RoleResolverRaceIntegrationTests {
 		given(gateway.database.membership(KEY)).willReturn(read.asMono());
 
 		long readStartedAt = this.clock.millis();
-		CompletableFuture<Membership> lookup = gateway.resolver.membership(KEY, null, null).toFuture();
+		CompletableFuture<Membership> lookup = gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
 		verify(gateway.database, timeout(2000)).membership(KEY);
 		this.clock.advance(Duration.ofMillis(10));
 		read.tryEmitValue(Membership.of("staff")).orThrow();
@@ -187,11 +187,11 @@ class RoleResolverRaceIntegrationTests {
 		Instance second = new Instance();
 		given(first.database.membership(KEY)).willReturn(Mono.just(Membership.of("staff")));
 
-		assertThat(first.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(first.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("staff"));
 		awaitRedisValue(KEY, "staff@" + this.clock.millis());
 
-		assertThat(second.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(second.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("staff"));
 		verify(second.database, times(0)).membership(KEY);
 	}
@@ -202,7 +202,7 @@ class RoleResolverRaceIntegrationTests {
 		given(gateway.database.membership(KEY)).willReturn(Mono.just(Membership.of("staff")),
 				Mono.just(Membership.of("viewer")));
 
-		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("staff"));
 		long writtenBefore = this.clock.millis();
 		awaitRedisValue(KEY, "staff@" + writtenBefore);
@@ -213,13 +213,13 @@ class RoleResolverRaceIntegrationTests {
 		assertThat(gateway.local.membership(KEY)).isNull();
 
 		this.clock.advance(Duration.ofMillis(5));
-		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
 		verify(gateway.database, times(2)).membership(KEY);
 		awaitRedisValue(KEY, "viewer@" + this.clock.millis());
 
 		gateway.local.evictMembership(KEY);
-		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
 		verify(gateway.database, times(2)).membership(KEY);
 	}
@@ -230,7 +230,7 @@ class RoleResolverRaceIntegrationTests {
 		Sinks.One<Membership> readDuringGap = Sinks.one();
 		given(gateway.database.membership(KEY)).willReturn(readDuringGap.asMono(), Mono.just(Membership.of("viewer")));
 
-		CompletableFuture<Membership> inFlight = gateway.resolver.membership(KEY, null, null).toFuture();
+		CompletableFuture<Membership> inFlight = gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
 		verify(gateway.database, timeout(2000)).membership(KEY);
 		this.clock.advance(Duration.ofMillis(10));
 		gateway.resolver.distrustCachesSince(this.clock.millis());
@@ -240,7 +240,7 @@ class RoleResolverRaceIntegrationTests {
 		assertThat(gateway.local.membership(KEY)).isNull();
 		Thread.sleep(FILL_CHANCE.toMillis());
 
-		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
 		verify(gateway.database, times(2)).membership(KEY);
 	}
@@ -249,13 +249,13 @@ class RoleResolverRaceIntegrationTests {
 	void distrustCachesSinceUsesRedisEntryStampedExactlyThen() {
 		Instance gateway = new Instance();
 		given(gateway.database.membership(KEY)).willReturn(Mono.just(Membership.of("staff")));
-		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("staff"));
 		awaitRedisValue(KEY, "staff@" + this.clock.millis());
 
 		gateway.resolver.distrustCachesSince(this.clock.millis());
 
-		assertThat(gateway.resolver.membership(KEY, null, null).block(Duration.ofSeconds(5)))
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("staff"));
 		verify(gateway.database, times(1)).membership(KEY);
 	}

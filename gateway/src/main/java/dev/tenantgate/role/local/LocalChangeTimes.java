@@ -3,8 +3,8 @@ package dev.tenantgate.role.local;
 import java.time.Duration;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tenantgate.role.ChangeTimes;
+import dev.tenantgate.support.Caches;
 import reactor.core.publisher.Mono;
 
 /**
@@ -16,7 +16,7 @@ public final class LocalChangeTimes implements ChangeTimes {
 	private final Cache<String, Long> times;
 
 	public LocalChangeTimes(Duration retention, long maximumSize) {
-		this.times = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(retention).build();
+		this.times = Caches.onCallingThread().maximumSize(maximumSize).expireAfterWrite(retention).build();
 	}
 
 	@Override

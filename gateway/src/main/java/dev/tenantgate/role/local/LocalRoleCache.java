@@ -5,11 +5,11 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
+import dev.tenantgate.support.Caches;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,14 +29,15 @@ public final class LocalRoleCache {
 	private final AtomicLong generation = new AtomicLong();
 
 	public LocalRoleCache(long maximumSize, Duration ttl, Duration negativeTtl) {
-		this.memberships = Caffeine.newBuilder()
+		this.memberships = Caches.onCallingThread()
 			.maximumSize(maximumSize)
 			.expireAfter(Expiry.<MembershipKey, Membership>creating(
-					(key, membership) -> membership.isMember() ? ttl : negativeTtl))
+					(key, membership) -> Caches.jittered(membership.isMember() ? ttl : negativeTtl)))
 			.build();
-		this.users = Caffeine.newBuilder()
+		this.users = Caches.onCallingThread()
 			.maximumSize(maximumSize)
-			.expireAfter(Expiry.<String, PlatformUser>creating((key, user) -> user.exists() ? ttl : negativeTtl))
+			.expireAfter(Expiry.<String, PlatformUser>creating(
+					(key, user) -> Caches.jittered(user.exists() ? ttl : negativeTtl)))
 			.build();
 	}
 

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.tenantgate.role.ChangeTimes;
+import dev.tenantgate.support.Caches;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -38,7 +39,10 @@ public final class RedisChangeTimes implements ChangeTimes {
 			long mirrorSize) {
 		this.redis = redis;
 		this.retention = retention;
-		this.mirror = Caffeine.newBuilder().maximumSize(mirrorSize).expireAfterWrite(mirrorTtl).build();
+		this.mirror = Caches.onCallingThread()
+			.maximumSize(mirrorSize)
+			.expireAfter(Expiry.<String, Long>creating((key, time) -> Caches.jittered(mirrorTtl)))
+			.build();
 	}
 
 	/** The latest change time of {@code key}, 0 when none is known. */

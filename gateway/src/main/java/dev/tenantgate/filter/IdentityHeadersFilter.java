@@ -1,0 +1,38 @@
+package dev.tenantgate.filter;
+
+import dev.tenantgate.policy.Identity;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Sets the trusted identity headers on the downstream request, after dropping any the client sent. It runs where
+ * Spring Cloud Gateway builds the headers of every proxied request (HTTP and WebSocket), after every other
+ * {@link HttpHeadersFilter}, so nothing can add an identity header after it, and no request reaches a downstream
+ * without passing it. Headers are set only for the {@link Identity} that {@link TenantAuthorizationFilter} authorized
+ * ({@link TenantgateAttributes#IDENTITY_ATTR}): a public route, or a refusal on a route in shadow mode, gets none.
+ * <p>
+ * Working on the outgoing headers, which the gateway copies anyway, means the request itself is never rebuilt for
+ * them. Filters inside the gateway read the identity from the exchange attribute, not from the headers.
+ */
+public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
+
+	private final IdentityHeaders identityHeaders;
+
+	public IdentityHeadersFilter(IdentityHeaders identityHeaders) {
+		this.identityHeaders = identityHeaders;
+	}
+
+	@Override
+	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+		Identity identity = exchange.getAttribute(TenantgateAttributes.IDENTITY_ATTR);
+		return this.identityHeaders.forDownstream(input, identity);
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.tenantgate.filter;
+
+import java.util.List;
+import java.util.Set;
+
+import dev.tenantgate.policy.Identity;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IdentityHeadersTests {
+
+	private final IdentityHeaders identityHeaders = new IdentityHeaders("X-User-Id", "X-Organization-Id",
+			"X-Org-Role", "X-Platform-Role", List.of("X-Tenantgate-"));
+
+	@Test
+	void clientSentIdentityHeadersAreDroppedWhateverTheirSpelling() {
+		HttpHeaders input = headers("x-user-id", "forged", "X_ORGANIZATION_ID", "forged", "X-Org_Role", "owner",
+				"x-platform-role", "superadmin", "X-TENANTGATE-Debug", "1", "Accept", "application/json",
+				"X-Userid", "kept: not an identity header");
+
+		HttpHeaders downstream = this.identityHeaders.forDownstream(input, null);
+
+		assertThat(downstream.headerNames()).containsExactlyInAnyOrder("Accept", "X-Userid");
+		assertThat(input.headerNames()).hasSize(7);
+	}
+
+	@Test
+	void theAuthorizedIdentityReplacesWhatTheClientSent() {
+		HttpHeaders input = headers("X-User-Id", "forged", "x-org-role", "owner", "Accept", "*/*");
+		Identity identity = new Identity("user-1", "acme", Set.of("staff"), Set.of("user"));
+
+		HttpHeaders downstream = this.identityHeaders.forDownstream(input, identity);
+
+		assertThat(downstream.get("X-User-Id")).containsExactly("user-1");
+		assertThat(downstream.get("X-Organization-Id")).containsExactly("acme");
+		assertThat(downstream.get("X-Org-Role")).containsExactly("staff");
+		assertThat(downstream.get("X-Platform-Role")).containsExactly("user");
+		assertThat(downstream.getFirst("Accept")).isEqualTo("*/*");
+		assertThat(input.getFirst("X-User-Id")).isEqualTo("forged");
+	}
+
+	@Test
+	void headersWithoutAValueAreLeftOut() {
+		Identity identity = new Identity("user-1", null, Set.of(), Set.of("user"));
+
+		HttpHeaders downstream = this.identityHeaders.forDownstream(headers("X-Organization-Id", "forged"), identity);
+
+		assertThat(downstream.headerNames()).containsExactlyInAnyOrder("X-User-Id", "X-Platform-Role");
+	}
+
+	@Test
+	void nothingToDropOrAddLeavesTheHeadersAsTheyAre() {
+		HttpHeaders input = headers("Accept", "*/*", "Authorization", "Bearer x");
+
+		assertThat(this.identityHeaders.forDownstream(input, null)).isSameAs(input);
+	}
+
+	private static HttpHeaders headers(String... namesAndValues) {
+		HttpHeaders headers = new HttpHeaders();
+		for (int i = 0; i < namesAndValues.length; i += 2) {
+			headers.add(namesAndValues[i], namesAndValues[i + 1]);
+		}
+		return headers;
+	}
+
+}
