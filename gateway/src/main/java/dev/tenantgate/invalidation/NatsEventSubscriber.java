@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 import dev.tenantgate.role.RoleResolver;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
+import io.nats.client.Consumer;
 import io.nats.client.Dispatcher;
+import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -24,10 +27,16 @@ import org.springframework.context.SmartLifecycle;
  * Core NATS delivers at most once, so an instance that lost its connection may have missed events, and one that just
  * started has missed everything before. On (re)connect it forgets everything it cached in-process, stops trusting
  * Redis entries read before the (re)connect, and trusts role claims only in tokens issued after it: every answer
- * from before the gap is read again from PostgreSQL. While disconnected it trusts no role claim. The connection is
- * made in the background, so the gateway starts and serves while NATS is down.
+ * from before the gap is read again from PostgreSQL. While disconnected it trusts no role claim. Messages the client
+ * drops because this instance fell behind (a slow consumer) are a gap too. The connection is made in the background,
+ * so the gateway starts and serves while NATS is down.
+ * <p>
+ * "From now on" starts once the server has confirmed the subscriptions (a flush after subscribing), so every change
+ * published after it reaches this instance.
  */
-public final class NatsEventSubscriber implements SmartLifecycle, ConnectionListener {
+public final class NatsEventSubscriber implements SmartLifecycle, ConnectionListener, ErrorListener {
+
+	private static final Duration SUBSCRIPTION_CONFIRMATION_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final Log logger = LogFactory.getLog(NatsEventSubscriber.class);
 
@@ -58,7 +67,7 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 		this.handler = handler;
 		this.roles = roles;
 		this.clock = clock;
-		roles.trustClaimsIssuedFrom(Long.MAX_VALUE);
+		roles.listeningForChangesSince(Long.MAX_VALUE);
 	}
 
 	@Override
@@ -66,6 +75,7 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 		Options options = new Options.Builder().server(this.url)
 			.connectionName("tenantgate")
 			.connectionListener(this)
+			.errorListener(this)
 			.maxReconnects(-1)
 			.reconnectWait(Duration.ofMillis(500))
 			.connectionTimeout(Duration.ofSeconds(2))
@@ -87,15 +97,15 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 				this.connection = conn;
 				subscribe(conn);
 				logger.info("NATS connected to " + conn.getConnectedUrl() + "; listening on " + subjects());
-				catchUp();
+				catchUp(conn);
 			}
 			case DISCONNECTED -> {
 				this.missedEvents = true;
-				this.roles.trustClaimsIssuedFrom(Long.MAX_VALUE);
+				this.roles.listeningForChangesSince(Long.MAX_VALUE);
 				logger.warn("NATS disconnected: identity change events may be missed until it reconnects; "
 						+ "role claims are looked up meanwhile");
 			}
-			case RECONNECTED, RESUBSCRIBED -> catchUp();
+			case RECONNECTED, RESUBSCRIBED -> catchUp(conn);
 			case CLOSED -> logger.info("NATS connection closed");
 			default -> {
 			}
@@ -106,14 +116,50 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 	 * After a time without subscription: answers cached before now, and role claims in tokens issued before now,
 	 * may predate changes this instance never heard of, so they are read again.
 	 */
-	private void catchUp() {
-		if (this.missedEvents) {
-			this.missedEvents = false;
-			long now = this.clock.millis();
-			this.roles.distrustCachesSince(now);
-			this.roles.trustClaimsIssuedFrom(now);
-			logger.info("Listening for identity changes from now on: role caches and older role claims are re-read");
+	private void catchUp(Connection conn) {
+		if (!this.missedEvents) {
+			return;
 		}
+		try {
+			// The server answers the flush after it has taken the subscriptions: every change from now on arrives.
+			conn.flush(SUBSCRIPTION_CONFIRMATION_TIMEOUT);
+		}
+		catch (TimeoutException ex) {
+			logger.warn("NATS did not confirm the subscriptions in time; role claims stay untrusted until it does");
+			return;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		this.missedEvents = false;
+		long now = this.clock.millis();
+		this.roles.distrustCachesSince(now);
+		this.roles.listeningForChangesSince(now);
+		logger.info("Listening for identity changes from now on: role caches and older role claims are re-read");
+	}
+
+	/**
+	 * Events were missed while connected (dropped, or not applied): forget what was cached before now, and trust
+	 * claims only in tokens issued from now on.
+	 */
+	private void missed(String what) {
+		long now = this.clock.millis();
+		this.roles.distrustCachesSince(now);
+		this.roles.listeningForChangesSince(now);
+		logger.warn(what + "; role caches and older role claims are re-read from PostgreSQL");
+	}
+
+	@Override
+	public void slowConsumerDetected(Connection conn, Consumer consumer) {
+		this.handler.count("dropped");
+		missed("NATS is dropping identity events: this instance is not keeping up");
+	}
+
+	@Override
+	public void messageDiscarded(Connection conn, Message message) {
+		this.handler.count("dropped");
+		missed("NATS dropped an identity event on " + message.getSubject());
 	}
 
 	private void subscribe(Connection conn) {
@@ -138,11 +184,7 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 			this.handler.count("failed");
 			// The change is enforced here (in-process) but may not be recorded in Redis: once the in-process record
 			// expires, an old Redis entry or an old claim could count again. Treat it as a gap in events.
-			long now = this.clock.millis();
-			this.roles.distrustCachesSince(now);
-			this.roles.trustClaimsIssuedFrom(now);
-			logger.warn("Could not apply " + event.type().subject() + " to Redis (" + ex + "); role caches and "
-					+ "older role claims are re-read from PostgreSQL");
+			missed("Could not apply " + event.type().subject() + " to Redis (" + ex + ")");
 		});
 	}
 

@@ -18,11 +18,16 @@ import reactor.core.publisher.Mono;
 /**
  * Resolves member roles and platform users: the token's claim when it is still trustworthy, then the three tiers
  * (in-process cache → Redis → PostgreSQL). A claim is a snapshot taken when the token was issued; once a change has
- * been recorded after the token's {@code iat}, the claim no longer counts and the tiers answer instead.
+ * been recorded after the token's {@code iat}, the claim no longer counts and the tiers answer instead. For a token
+ * issued while this instance was listening to the change events, the changes it heard itself answer that
+ * ({@link HeardChanges}); for an older one, the change times shared in Redis do.
  */
 public final class RoleResolver {
 
 	private static final Log logger = LogFactory.getLog(RoleResolver.class);
+
+	// Role changes are rare: this many distinct changed keys between two gaps is far more than a day of them.
+	private static final int HEARD_CHANGES_MAXIMUM = 100_000;
 
 	private final TieredLookup<MembershipKey, Membership> memberships;
 
@@ -44,6 +49,8 @@ public final class RoleResolver {
 	private final AtomicLong claimsTrustedFrom = new AtomicLong();
 
 	private volatile long fillQuietPeriodMillis = 1000;
+
+	private final HeardChanges heard = new HeardChanges(HEARD_CHANGES_MAXIMUM, this.fillQuietPeriodMillis);
 
 	public RoleResolver(LocalRoleCache local, SharedRoleStore redis, ChangeTimes changes, RedisKeys keys,
 			BetterAuthRepository database, DependencyGuard redisGuard, DependencyGuard databaseGuard, Clock clock) {
@@ -166,6 +173,8 @@ public final class RoleResolver {
 	 */
 	public void setFillQuietPeriod(Duration quietPeriod) {
 		this.fillQuietPeriodMillis = quietPeriod.toMillis();
+		// The same tolerance for the identity server's clock against this instance's, where iat meets heard changes.
+		this.heard.setTolerance(quietPeriod.toMillis());
 	}
 
 	private boolean changedJustBefore(long readStartedAt, String first, String second) {
@@ -179,11 +188,18 @@ public final class RoleResolver {
 	}
 
 	/**
-	 * Trusts role claims only in tokens issued at or after {@code time}: changes before it may never have reached
-	 * this instance (it was not subscribed), so older claims are looked up. {@link Long#MAX_VALUE} trusts no claim.
+	 * This instance hears every identity change from {@code time} on (its change feed was subscribed then), and
+	 * trusts role claims only in tokens issued at or after it: changes before it may never have reached this
+	 * instance, so older claims are looked up. {@link Long#MAX_VALUE}: not listening, no claim is trusted.
 	 */
-	public void trustClaimsIssuedFrom(long time) {
+	public void listeningForChangesSince(long time) {
 		this.claimsTrustedFrom.set(time);
+		if (time == Long.MAX_VALUE) {
+			this.heard.notListening();
+		}
+		else {
+			this.heard.listeningSince(time);
+		}
 	}
 
 	private boolean claimsTrustable(@Nullable Instant issuedAt) {
@@ -196,6 +212,7 @@ public final class RoleResolver {
 	 * new one), and this instance enforces the change at once; Redis follows on subscription.
 	 */
 	public Mono<Void> membershipChanged(MembershipKey key, long changedAt) {
+		this.heard.record(this.keys.membershipChange(key), changedAt, this.clock.millis());
 		Mono<Long> recorded = this.changes.record(this.keys.membershipChange(key), changedAt);
 		this.local.evictMembership(key);
 		return recorded.then(this.redis.evictMembership(key)).then();
@@ -203,6 +220,7 @@ public final class RoleResolver {
 
 	/** Drops every cached membership of the organization and records the change. */
 	public Mono<Void> organizationChanged(String organizationId, long changedAt) {
+		this.heard.record(this.keys.organizationChange(organizationId), changedAt, this.clock.millis());
 		Mono<Long> recorded = this.changes.record(this.keys.organizationChange(organizationId), changedAt);
 		this.local.evictMemberships(organizationId);
 		return recorded.then(this.redis.evictOrganization(organizationId)).then();
@@ -210,6 +228,7 @@ public final class RoleResolver {
 
 	/** Drops every cached answer about the user's platform role and ban, and records the change. */
 	public Mono<Void> userChanged(String userId, long changedAt) {
+		this.heard.record(this.keys.userChange(userId), changedAt, this.clock.millis());
 		Mono<Long> recorded = this.changes.record(this.keys.userChange(userId), changedAt);
 		this.local.evictUser(userId);
 		return recorded.then(this.redis.evictUser(userId)).then();
@@ -241,7 +260,12 @@ public final class RoleResolver {
 	}
 
 	private Mono<Boolean> changedSince(Instant issuedAt, String changeKey) {
-		// The request path's common case: the in-process mirror knows, and no Redis call (or guard) is needed.
+		// The request path's common case: a token issued while listening, answered by what this instance heard.
+		Boolean heardChange = this.heard.changedAfter(changeKey, issuedAt.toEpochMilli());
+		if (heardChange != null) {
+			return Mono.just(heardChange);
+		}
+		// Else the in-process mirror of the shared change times, and Redis when the mirror does not know.
 		Long known = this.changes.known(changeKey);
 		if (known != null) {
 			return Mono.just(known > issuedAt.toEpochMilli());

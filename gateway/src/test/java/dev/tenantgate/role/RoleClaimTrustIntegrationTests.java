@@ -1,0 +1,289 @@
+package dev.tenantgate.role;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.tenantgate.invalidation.IdentityEventHandler;
+import dev.tenantgate.invalidation.IdentityEventParser;
+import dev.tenantgate.invalidation.NatsEventSubscriber;
+import dev.tenantgate.role.db.BetterAuthRepository;
+import dev.tenantgate.role.db.SchemaPreset;
+import dev.tenantgate.role.local.LocalRoleCache;
+import dev.tenantgate.role.redis.RedisChangeTimes;
+import dev.tenantgate.role.redis.RedisKeys;
+import dev.tenantgate.role.redis.RedisRoleStore;
+import dev.tenantgate.support.BetterAuthFixtures;
+import dev.tenantgate.support.MutableClock;
+import dev.tenantgate.support.TestDatabase;
+import dev.tenantgate.support.TestGuards;
+import dev.tenantgate.support.TestServices;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.impl.NatsMessage;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * When a role claim still counts, against real PostgreSQL and Redis: a token issued while the instance listens to the
+ * change events is checked against the changes it heard, without a Redis round trip; an older token (or one issued
+ * within the clock tolerance of the subscription) against the change times shared in Redis, which other instances
+ * record; no claim at all while not listening.
+ */
+class RoleClaimTrustIntegrationTests {
+
+	private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(1);
+
+	private static TestServices.Endpoints services;
+
+	private static TestDatabase database;
+
+	private static BetterAuthFixtures fixtures;
+
+	private static DatabaseClient databaseClient;
+
+	private final MutableClock clock = new MutableClock(Instant.now());
+
+	private LettuceConnectionFactory connectionFactory;
+
+	private ReactiveStringRedisTemplate redis;
+
+	private RedisKeys keys;
+
+	private CountingChangeTimes changes;
+
+	private RoleResolver resolver;
+
+	private MembershipKey key;
+
+	@BeforeAll
+	static void createDatabase() {
+		services = TestServices.require();
+		database = TestDatabase.create(services, "plural-snake");
+		fixtures = new BetterAuthFixtures(database, SchemaPreset.PLURAL_SNAKE);
+		databaseClient = DatabaseClient.create(ConnectionFactories.get(ConnectionFactoryOptions
+			.parse(database.r2dbcUrl())
+			.mutate()
+			.option(ConnectionFactoryOptions.USER, services.pgUser())
+			.option(ConnectionFactoryOptions.PASSWORD, services.pgPassword())
+			.build()));
+	}
+
+	@AfterAll
+	static void closeDatabase() {
+		databaseClient = null;
+	}
+
+	@BeforeEach
+	void connect() {
+		this.connectionFactory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(services.redisHost(), services.redisPort()));
+		this.connectionFactory.afterPropertiesSet();
+		this.connectionFactory.start();
+		this.redis = new ReactiveStringRedisTemplate(this.connectionFactory);
+		String run = "t" + TestDatabase.newId();
+		this.keys = new RedisKeys(run + "perm:", run + "perm-user:", run + "perm-chg:");
+		this.changes = new CountingChangeTimes(newChangeTimes());
+		this.resolver = new RoleResolver(new LocalRoleCache(1000, Duration.ofMinutes(1), Duration.ofSeconds(30)),
+				new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
+						CLOCK_TOLERANCE),
+				this.changes, this.keys,
+				new BetterAuthRepository(databaseClient, SchemaPreset.PLURAL_SNAKE.mapping()),
+				TestGuards.permissive("redis", Duration.ofSeconds(2)),
+				TestGuards.permissive("postgres", Duration.ofSeconds(5)), this.clock);
+		this.resolver.setFillQuietPeriod(CLOCK_TOLERANCE);
+		String user = fixtures.user("user");
+		String organization = fixtures.organization();
+		fixtures.member(user, organization, "viewer");
+		this.key = new MembershipKey(user, organization);
+	}
+
+	@AfterEach
+	void cleanUp() {
+		for (String prefix : List.of(this.keys.membershipPrefix(), this.keys.userPrefix(), this.keys.changePrefix())) {
+			this.redis.delete(this.redis.scan(ScanOptions.scanOptions().match(prefix + "*").count(1000).build()))
+				.block(Duration.ofSeconds(5));
+		}
+		this.connectionFactory.destroy();
+	}
+
+	@Test
+	void claimInTokenIssuedWhileListeningCountsWithoutAskingRedis() {
+		this.resolver.listeningForChangesSince(this.clock.millis());
+		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
+
+		ResolutionTrace trace = new ResolutionTrace();
+		assertThat(claimed(issuedAt, trace)).isEqualTo(Membership.of("owner"));
+		assertThat(trace.membershipSource()).isEqualTo("claim");
+		assertThat(this.resolver.userChangedSince(this.key.userId(), issuedAt).block()).isFalse();
+		assertThat(this.changes.reads).hasValue(0);
+	}
+
+	@Test
+	void changeHeardAfterTheTokenWasIssuedOverridesTheClaim() {
+		this.resolver.listeningForChangesSince(this.clock.millis());
+		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
+		this.clock.advance(Duration.ofSeconds(5));
+		this.resolver.membershipChanged(this.key, this.clock.millis()).block(Duration.ofSeconds(5));
+
+		ResolutionTrace trace = new ResolutionTrace();
+		assertThat(claimed(issuedAt, trace)).isEqualTo(Membership.of("viewer"));
+		assertThat(trace.membershipSource()).isEqualTo("postgres");
+	}
+
+	@Test
+	void organizationAndUserChangesHeardAfterTheTokenWasIssuedCountToo() {
+		this.resolver.listeningForChangesSince(this.clock.millis());
+		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
+		this.clock.advance(Duration.ofSeconds(5));
+		this.resolver.organizationChanged(this.key.organizationId(), this.clock.millis()).block(Duration.ofSeconds(5));
+		this.resolver.userChanged(this.key.userId(), this.clock.millis()).block(Duration.ofSeconds(5));
+
+		assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
+		assertThat(this.resolver.userChangedSince(this.key.userId(), issuedAt).block()).isTrue();
+	}
+
+	@Test
+	void changeHeardBeforeTheTokenWasIssuedLeavesTheClaimStanding() {
+		this.resolver.listeningForChangesSince(this.clock.millis());
+		this.clock.advance(Duration.ofSeconds(2));
+		this.resolver.membershipChanged(this.key, this.clock.millis()).block(Duration.ofSeconds(5));
+		Instant issuedAt = this.clock.instant().plusSeconds(1);
+
+		assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
+	}
+
+	@Test
+	void tokenIssuedWithinTheClockToleranceOfTheSubscriptionIsCheckedAgainstRedis() {
+		long subscribed = this.clock.millis();
+		this.resolver.listeningForChangesSince(subscribed);
+		Instant issuedAt = Instant.ofEpochMilli(subscribed + 200);
+		// Another instance heard a change this one missed (published just before its subscription took effect).
+		newChangeTimes().record(this.keys.membershipChange(this.key), subscribed + 500).block(Duration.ofSeconds(5));
+
+		ResolutionTrace trace = new ResolutionTrace();
+		assertThat(claimed(issuedAt, trace)).isEqualTo(Membership.of("viewer"));
+		assertThat(trace.membershipSource()).isEqualTo("postgres");
+		assertThat(this.changes.reads.get()).isPositive();
+	}
+
+	@Test
+	void withoutAChangeFeedClaimsAreCheckedAgainstTheChangeTimesInRedis() {
+		Instant issuedAt = this.clock.instant();
+		newChangeTimes().record(this.keys.organizationChange(this.key.organizationId()), this.clock.millis() + 1000)
+			.block(Duration.ofSeconds(5));
+
+		assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
+		assertThat(this.changes.reads.get()).isPositive();
+	}
+
+	@Test
+	void whileNotListeningNoClaimCountsAndAfterReconnectOnlyNewerTokensDo() {
+		this.resolver.listeningForChangesSince(this.clock.millis());
+		Instant before = this.clock.instant().plus(CLOCK_TOLERANCE);
+		this.clock.advance(Duration.ofSeconds(5));
+		this.resolver.listeningForChangesSince(Long.MAX_VALUE);
+
+		assertThat(claimed(before, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
+
+		this.clock.advance(Duration.ofSeconds(5));
+		this.resolver.listeningForChangesSince(this.clock.millis());
+		assertThat(claimed(before, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
+		Instant after = this.clock.instant().plus(CLOCK_TOLERANCE);
+		assertThat(claimed(after, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
+	}
+
+	@Test
+	void subscriberListensOnceNatsConfirmsTheSubscriptionAndTreatsADroppedEventAsAGap() throws Exception {
+		String prefix = "t" + TestDatabase.newId() + ".";
+		NatsEventSubscriber subscriber = new NatsEventSubscriber(services.natsUrl(), prefix, new IdentityEventParser(),
+				new IdentityEventHandler(this.resolver, Duration.ofMinutes(1), this.clock), this.resolver, this.clock);
+		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
+		assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
+		subscriber.start();
+		try (Connection publisher = Nats.connect(services.natsUrl())) {
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("owner")));
+
+			// A change heard on the feed, after the token was issued: the claim stops counting, no Redis involved.
+			publisher.publish(prefix + "member.role.changed", ("{\"userId\":\"" + this.key.userId()
+					+ "\",\"organizationId\":\"" + this.key.organizationId()
+					+ "\",\"role\":\"viewer\",\"previousRole\":\"owner\",\"occurredAt\":"
+					+ (issuedAt.toEpochMilli() + 1000) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("viewer")));
+			Instant later = issuedAt.plusSeconds(5);
+			assertThat(claimed(later, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
+
+			// The client dropped an event this instance was too slow for: tokens issued before now no longer prove.
+			this.clock.advance(Duration.ofSeconds(10));
+			subscriber.messageDiscarded(null, NatsMessage.builder().subject(prefix + "member.removed").build());
+			assertThat(claimed(later, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
+			assertThat(claimed(this.clock.instant().plus(CLOCK_TOLERANCE), new ResolutionTrace()))
+				.isEqualTo(Membership.of("owner"));
+		}
+		finally {
+			subscriber.stop();
+		}
+	}
+
+	private Membership claimed(Instant issuedAt, ResolutionTrace trace) {
+		return this.resolver.membership(this.key, Membership.of("owner"), issuedAt, trace).block(Duration.ofSeconds(5));
+	}
+
+	private RedisChangeTimes newChangeTimes() {
+		return new RedisChangeTimes(this.redis, Duration.ofMinutes(30), Duration.ofMinutes(1), 1000);
+	}
+
+	/** The real Redis-backed change times, counting the lookups that may go to Redis. */
+	private static final class CountingChangeTimes implements ChangeTimes {
+
+		final AtomicInteger reads = new AtomicInteger();
+
+		private final ChangeTimes delegate;
+
+		CountingChangeTimes(ChangeTimes delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public @Nullable Long known(String key) {
+			this.reads.incrementAndGet();
+			return this.delegate.known(key);
+		}
+
+		@Override
+		public Mono<Long> latest(String key) {
+			this.reads.incrementAndGet();
+			return this.delegate.latest(key);
+		}
+
+		@Override
+		public Mono<Long> record(String key, long time) {
+			return this.delegate.record(key, time);
+		}
+
+		@Override
+		public void clearMirror() {
+			this.delegate.clearMirror();
+		}
+
+	}
+
+}
