@@ -31,6 +31,8 @@ public final class DecisionRecorder {
 	// Looked up once per (route, outcome, code): building and registering a meter on every request costs.
 	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
+	private final Map<String, Counter> allowedCounters = new ConcurrentHashMap<>();
+
 	private final Timer deniedTimer;
 
 	public DecisionRecorder(MeterRegistry registry, boolean logAllowed) {
@@ -43,17 +45,29 @@ public final class DecisionRecorder {
 	public void record(Decision decision) {
 		String outcome = decision.allowed() ? "allowed" : (decision.shadow() ? "shadow_denied" : "denied");
 		String route = (decision.route() != null) ? decision.route() : "none";
-		this.counters.computeIfAbsent(route + '\u0000' + outcome + '\u0000' + decision.code(), (key) -> Counter
-			.builder("tenantgate.decisions")
-			.description("Authorization decisions")
-			.tag("route", route)
-			.tag("outcome", outcome)
-			.tag("code", decision.code())
-			.register(this.registry)).increment();
+		counter(route, outcome, decision.code()).increment();
 		(decision.allowed() ? this.allowedTimer : this.deniedTimer).record(decision.nanos(), TimeUnit.NANOSECONDS);
 		if ((!decision.allowed() || this.logAllowed) && decisions.isInfoEnabled()) {
 			decisions.info(json(decision, outcome));
 		}
+	}
+
+	private Counter counter(String route, String outcome, String code) {
+		if (outcome.equals("allowed")) {
+			// The common case, keyed by the route alone: no key string to build per request.
+			return this.allowedCounters.computeIfAbsent(route, (key) -> newCounter(route, outcome, code));
+		}
+		return this.counters.computeIfAbsent(route + '\u0000' + outcome + '\u0000' + code,
+				(key) -> newCounter(route, outcome, code));
+	}
+
+	private Counter newCounter(String route, String outcome, String code) {
+		return Counter.builder("tenantgate.decisions")
+			.description("Authorization decisions")
+			.tag("route", route)
+			.tag("outcome", outcome)
+			.tag("code", code)
+			.register(this.registry);
 	}
 
 	static String json(Decision decision, String outcome) {

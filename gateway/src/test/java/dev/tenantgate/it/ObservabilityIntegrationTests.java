@@ -43,6 +43,11 @@ class ObservabilityIntegrationTests extends GatewayIntegrationTestSupport {
 		assertThat(metrics).containsPattern("tenantgate_role_lookups_total\\{[^}]*kind=\"membership\"[^}]*tier=\"postgres\"");
 		assertThat(metrics).containsPattern("tenantgate_jwks_fetches_total\\{[^}]*outcome=\"success\"");
 		assertThat(metrics).contains("tenantgate_decision_duration_seconds");
+		// One request meter, the gateway's; the per-request observations are off unless TENANTGATE_TRACING is set.
+		assertThat(metrics).containsPattern(
+				"spring_cloud_gateway_requests_seconds_count\\{[^}]*httpStatusCode=\"200\"[^}]*routeId=\"orders\"");
+		assertThat(metrics).doesNotContain("http_server_requests_seconds").doesNotContain("http_client_requests_seconds")
+			.doesNotContain("lettuce_");
 	}
 
 	@Test
