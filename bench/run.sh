@@ -11,7 +11,8 @@
 # resources), config/indexes.sql and bench/seed.sql; runs nginx as the downstream (a fixed 12-byte body) and as the
 # JWKS server; starts plain Spring Cloud Gateway (bench/plain-scg), the Spring Security baseline
 # (bench/security-scg) and tenantgate twice (default settings, and with the in-process role cache off); mints the
-# tokens once they are up (bench/tools/mint.mjs); primes all four gateways at once for 45 s; then, for each
+# tokens once they are up (bench/tools/mint.mjs); primes each gateway alone (20 s per request file, -t2 -c32),
+# then all four at once for 30 s; then, for each
 # scenario, wrk -t2 -c32 --latency for 15 s of warm-up and 15 s measured; then one-connection runs (-t1 -c1, 6 s)
 # and paced runs (-t2 -c16, a 20 ms pause per connection after each response, 10 s) for the latency each tier adds.
 # Prints the tables (bench/tools/report.mjs); everything lands in bench/target/run/.
@@ -20,7 +21,8 @@
 # Settings (environment): PGHOST, PGPORT, PGUSER, PGPASSWORD (127.0.0.1, 5432, postgres, none); REDIS_HOST,
 # REDIS_PORT (127.0.0.1, 6379); NATS_URL (nats://127.0.0.1:4222); BENCH_DB (tenantgate_bench);
 # BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP (15s), BENCH_DURATION (15s), BENCH_C1_DURATION (6s),
-# BENCH_PACED_DURATION (10s), BENCH_PRIME (45s);
+# BENCH_PACED_DURATION (10s), BENCH_PRIME_EACH (20s: each gateway alone, per request file), BENCH_PRIME (30s: all
+# at once);
 # BENCH_JAVA_OPTS (-Xms1g -Xmx1g, the same for every gateway); BENCH_PROFILE="<scenario label> ..." records those
 # scenarios' measured runs with JFR and prints the hottest frames; BENCH_SCENARIOS (labels, in order; default all)
 # and BENCH_SKIP_LATENCY=1 (no one-connection and paced runs) run a subset (the tables then lack rows);
@@ -47,7 +49,8 @@ DURATION="${BENCH_DURATION:-15s}"
 C1_DURATION="${BENCH_C1_DURATION:-6s}"
 PACED_DURATION="${BENCH_PACED_DURATION:-10s}"
 PACE=20
-PRIME="${BENCH_PRIME:-45s}"
+PRIME="${BENCH_PRIME:-30s}"
+PRIME_EACH="${BENCH_PRIME_EACH:-20s}"
 SCENARIOS="${BENCH_SCENARIOS:-direct plain-scg spring-security tg-warm-rs256 tg-warm-eddsa tg-mix-20pct-denied tg-redis-tier tg-postgres-tier}"
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}"
 PROFILE="${BENCH_PROFILE:-}"
@@ -318,18 +321,28 @@ profile_stop() {
 # All gateways at once, before any measurement: JIT compilation, connection pools, keys, and the warm users' cache
 # entries. Each scenario still has its own warm-up.
 prime() {
-  say "priming every gateway for $PRIME, all at once"
   local waits=()
   local target pid
+  local targets=("plain:$PLAIN_PORT:warm-rs256.txt" "security:$SECURITY_PORT:warm-rs256.txt"
+    "tg-rs256:$TG_PORT:warm-rs256.txt" "tg-eddsa:$TG_PORT:warm-eddsa.txt" "tg-mix:$TG_PORT:mix.txt"
+    "tg-redis:$TG_REDIS_PORT:lookup.txt")
   if [[ -n $PROFILE ]]; then
     # A JVM's first flight recording costs seconds of CPU: paid here, not in a measured run.
     for pid in "$pid_plain_scg" "$pid_security_scg" "$pid_tenantgate" "$pid_tenantgate_redis"; do
       jcmd "$pid" JFR.start name=prime settings=profile >/dev/null
     done
   fi
-  for target in "plain:$PLAIN_PORT:warm-rs256.txt" "security:$SECURITY_PORT:warm-rs256.txt" \
-    "tg-rs256:$TG_PORT:warm-rs256.txt" "tg-eddsa:$TG_PORT:warm-eddsa.txt" "tg-mix:$TG_PORT:mix.txt" \
-    "tg-redis:$TG_REDIS_PORT:lookup.txt"; do
+  # Each gateway alone first, with the measured runs' load: sharing the two cores, the JIT compilers of four JVMs
+  # were still busy inside the measured runs (seconds of C2 time in a 15 s run).
+  say "priming each gateway alone for $PRIME_EACH per request file (-t$THREADS -c$CONNECTIONS)"
+  for target in "${targets[@]}"; do
+    IFS=: read -r name port file <<<"$target"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$PRIME_EACH" -s bench/wrk/rotate.lua "http://127.0.0.1:$port" \
+      -- "$WORK/$file" "$THREADS" "prime-alone-$name" >"$WORK/wrk-prime-alone-$name.txt" 2>&1 \
+      || die "priming failed; see bench/target/run/wrk-prime-alone-$name.txt"
+  done
+  say "priming every gateway for $PRIME, all at once"
+  for target in "${targets[@]}"; do
     IFS=: read -r name port file <<<"$target"
     wrk -t1 -c4 -d"$PRIME" -s bench/wrk/rotate.lua "http://127.0.0.1:$port" -- "$WORK/$file" 1 "prime-$name" \
       >"$WORK/wrk-prime-$name.txt" 2>&1 &

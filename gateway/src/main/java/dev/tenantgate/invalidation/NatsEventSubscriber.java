@@ -125,7 +125,8 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 			conn.flush(SUBSCRIPTION_CONFIRMATION_TIMEOUT);
 		}
 		catch (TimeoutException ex) {
-			logger.warn("NATS did not confirm the subscriptions in time; role claims stay untrusted until it does");
+			logger.warn("NATS did not confirm the subscriptions in time: role claims stay untrusted (looked up) until "
+					+ "the next reconnect");
 			return;
 		}
 		catch (InterruptedException ex) {
