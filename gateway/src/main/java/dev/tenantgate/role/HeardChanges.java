@@ -42,7 +42,7 @@ final class HeardChanges {
 	}
 
 	/** Records a change heard on the feed at {@code time} (the later time wins). */
-	void record(String key, long time, long now) {
+	synchronized void record(String key, long time, long now) {
 		if (this.times.size() >= this.maximumSize && !this.times.containsKey(key)) {
 			// Changes from before now may be forgotten: answer only for tokens issued after now.
 			this.completeFrom.accumulateAndGet(now + this.toleranceMillis, Math::max);
@@ -63,14 +63,12 @@ final class HeardChanges {
 		return time != null && time > since;
 	}
 
-	/** Every change from {@code subscribedAt} on will be heard (the feed was subscribed then). */
+	/**
+	 * Every change from {@code subscribedAt} on will be heard (the feed was subscribed then);
+	 * {@link Long#MAX_VALUE}: the feed is not subscribed, changes may be missed, and the log answers for nothing.
+	 */
 	void listeningSince(long subscribedAt) {
 		this.completeFrom.set((subscribedAt == Long.MAX_VALUE) ? Long.MAX_VALUE : subscribedAt + this.toleranceMillis);
-	}
-
-	/** The feed is not subscribed: changes may be missed, the log answers for nothing. */
-	void notListening() {
-		this.completeFrom.set(Long.MAX_VALUE);
 	}
 
 	long completeFrom() {

@@ -194,12 +194,7 @@ public final class RoleResolver {
 	 */
 	public void listeningForChangesSince(long time) {
 		this.claimsTrustedFrom.set(time);
-		if (time == Long.MAX_VALUE) {
-			this.heard.notListening();
-		}
-		else {
-			this.heard.listeningSince(time);
-		}
+		this.heard.listeningSince(time);
 	}
 
 	private boolean claimsTrustable(@Nullable Instant issuedAt) {
@@ -212,24 +207,27 @@ public final class RoleResolver {
 	 * new one), and this instance enforces the change at once; Redis follows on subscription.
 	 */
 	public Mono<Void> membershipChanged(MembershipKey key, long changedAt) {
-		this.heard.record(this.keys.membershipChange(key), changedAt, this.clock.millis());
-		Mono<Long> recorded = this.changes.record(this.keys.membershipChange(key), changedAt);
+		String changeKey = this.keys.membershipChange(key);
+		this.heard.record(changeKey, changedAt, this.clock.millis());
+		Mono<Long> recorded = this.changes.record(changeKey, changedAt);
 		this.local.evictMembership(key);
 		return recorded.then(this.redis.evictMembership(key)).then();
 	}
 
 	/** Drops every cached membership of the organization and records the change. */
 	public Mono<Void> organizationChanged(String organizationId, long changedAt) {
-		this.heard.record(this.keys.organizationChange(organizationId), changedAt, this.clock.millis());
-		Mono<Long> recorded = this.changes.record(this.keys.organizationChange(organizationId), changedAt);
+		String changeKey = this.keys.organizationChange(organizationId);
+		this.heard.record(changeKey, changedAt, this.clock.millis());
+		Mono<Long> recorded = this.changes.record(changeKey, changedAt);
 		this.local.evictMemberships(organizationId);
 		return recorded.then(this.redis.evictOrganization(organizationId)).then();
 	}
 
 	/** Drops every cached answer about the user's platform role and ban, and records the change. */
 	public Mono<Void> userChanged(String userId, long changedAt) {
-		this.heard.record(this.keys.userChange(userId), changedAt, this.clock.millis());
-		Mono<Long> recorded = this.changes.record(this.keys.userChange(userId), changedAt);
+		String changeKey = this.keys.userChange(userId);
+		this.heard.record(changeKey, changedAt, this.clock.millis());
+		Mono<Long> recorded = this.changes.record(changeKey, changedAt);
 		this.local.evictUser(userId);
 		return recorded.then(this.redis.evictUser(userId)).then();
 	}

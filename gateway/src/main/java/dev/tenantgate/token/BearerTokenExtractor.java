@@ -13,6 +13,15 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  */
 public final class BearerTokenExtractor {
 
+	// RFC 6750 §2.1 b64token characters: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/".
+	private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+	static {
+		for (char c = 0; c < 128; c++) {
+			TOKEN_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+		}
+	}
 
 	private final int maxLength;
 
@@ -59,15 +68,6 @@ public final class BearerTokenExtractor {
 			i++;
 		}
 		return i == value.length();
-	}
-
-	private static final boolean[] TOKEN_CHARS = new boolean[128];
-
-	static {
-		for (char c = 0; c < 128; c++) {
-			TOKEN_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-					|| c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
-		}
 	}
 
 	private static boolean isTokenChar(char c) {
