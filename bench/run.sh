@@ -11,8 +11,8 @@
 # resources), config/indexes.sql and bench/seed.sql; runs nginx as the downstream (a fixed 12-byte body) and as the
 # JWKS server; starts plain Spring Cloud Gateway (bench/plain-scg), the Spring Security baseline
 # (bench/security-scg) and tenantgate twice (default settings, and with the in-process role cache off); mints the
-# tokens once they are up (bench/tools/mint.mjs); primes each gateway alone (20 s per request file, -t2 -c32),
-# then all four at once for 30 s; then, for each
+# tokens once they are up (bench/tools/mint.mjs); primes all four at once for 30 s, then each gateway alone (20 s
+# per request file, -t2 -c32); then, for each
 # scenario, wrk -t2 -c32 --latency for 15 s of warm-up and 15 s measured; then one-connection runs (-t1 -c1, 6 s)
 # and paced runs (-t2 -c16, a 20 ms pause per connection after each response, 10 s) for the latency each tier adds.
 # Prints the tables (bench/tools/report.mjs); everything lands in bench/target/run/.
@@ -332,15 +332,6 @@ prime() {
       jcmd "$pid" JFR.start name=prime settings=profile >/dev/null
     done
   fi
-  # Each gateway alone first, with the measured runs' load: sharing the two cores, the JIT compilers of four JVMs
-  # were still busy inside the measured runs (seconds of C2 time in a 15 s run).
-  say "priming each gateway alone for $PRIME_EACH per request file (-t$THREADS -c$CONNECTIONS)"
-  for target in "${targets[@]}"; do
-    IFS=: read -r name port file <<<"$target"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$PRIME_EACH" -s bench/wrk/rotate.lua "http://127.0.0.1:$port" \
-      -- "$WORK/$file" "$THREADS" "prime-alone-$name" >"$WORK/wrk-prime-alone-$name.txt" 2>&1 \
-      || die "priming failed; see bench/target/run/wrk-prime-alone-$name.txt"
-  done
   say "priming every gateway for $PRIME, all at once"
   for target in "${targets[@]}"; do
     IFS=: read -r name port file <<<"$target"
@@ -356,6 +347,15 @@ prime() {
     tier_counts "$TG_REDIS_PORT" >/dev/null
   done
   for pid in "${waits[@]}"; do wait "$pid" || die "priming failed; see bench/target/run/wrk-prime-*.txt"; done
+  # Then each gateway alone, with the measured runs' load: after the shared priming alone, the JIT compilers were
+  # still busy inside the first measured run of each JVM (seconds of C2 time in a 15 s run).
+  say "priming each gateway alone for $PRIME_EACH per request file (-t$THREADS -c$CONNECTIONS)"
+  for target in "${targets[@]}"; do
+    IFS=: read -r name port file <<<"$target"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$PRIME_EACH" -s bench/wrk/rotate.lua "http://127.0.0.1:$port" \
+      -- "$WORK/$file" "$THREADS" "prime-alone-$name" >"$WORK/wrk-prime-alone-$name.txt" 2>&1 \
+      || die "priming failed; see bench/target/run/wrk-prime-alone-$name.txt"
+  done
   if [[ -n $PROFILE ]]; then
     for pid in "$pid_plain_scg" "$pid_security_scg" "$pid_tenantgate" "$pid_tenantgate_redis"; do
       jcmd "$pid" JFR.stop name=prime >/dev/null
