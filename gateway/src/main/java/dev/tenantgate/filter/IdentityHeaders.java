@@ -94,7 +94,7 @@ public final class IdentityHeaders {
 	}
 
 	/** Sets the headers for {@code identity}; a header with no value is left out. */
-	public void set(HttpHeaders headers, Identity identity) {
+	private void set(HttpHeaders headers, Identity identity) {
 		headers.set(this.userId, identity.userId());
 		setOrRemove(headers, this.organizationId, identity.organizationId());
 		setOrRemove(headers, this.orgRole, Roles.join(identity.orgRoles()));

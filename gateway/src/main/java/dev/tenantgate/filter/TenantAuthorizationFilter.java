@@ -14,9 +14,9 @@ import dev.tenantgate.problem.AccessDeniedException;
 import dev.tenantgate.problem.FailureCode;
 import dev.tenantgate.problem.ProblemResponseWriter;
 import dev.tenantgate.role.ResolutionTrace;
+import dev.tenantgate.support.ScalarMono;
 import dev.tenantgate.token.BearerTokenExtractor;
 import dev.tenantgate.token.JwtVerifier;
-import dev.tenantgate.support.ScalarMono;
 import dev.tenantgate.token.VerifiedToken;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -82,7 +82,7 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 			exchange.getAttributes().put(TenantgateAttributes.TOKEN_ATTR, token);
 			return this.authorizer.authorize(token, match, rule, trace);
 		});
-		return ScalarMono.handle(decision, (identity) -> chain.filter(allow(exchange, match, identity, trace, started)),
+		return ScalarMono.handle(decision, (identity) -> allow(exchange, chain, match, identity, trace, started),
 				AccessDeniedException.class, (ex) -> deny(exchange, chain, match, trace, ex, started));
 	}
 
@@ -97,13 +97,13 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 		return this.verifier.verify(token);
 	}
 
-	private ServerWebExchange allow(ServerWebExchange exchange, RouteMatch match, Identity identity,
+	private Mono<Void> allow(ServerWebExchange exchange, GatewayFilterChain chain, RouteMatch match, Identity identity,
 			ResolutionTrace trace, long started) {
 		this.decisions.record(new Decision(match.route().id(), exchange.getRequest().getMethod().name(), true, "ok",
 				200, identity.userId(), identity.organizationId(), trace.membershipSource(), match.route().shadow(),
 				System.nanoTime() - started));
 		exchange.getAttributes().put(TenantgateAttributes.IDENTITY_ATTR, identity);
-		return exchange;
+		return chain.filter(exchange);
 	}
 
 	private Mono<Void> deny(ServerWebExchange exchange, GatewayFilterChain chain, @Nullable RouteMatch match,
