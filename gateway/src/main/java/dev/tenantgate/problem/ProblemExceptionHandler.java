@@ -3,6 +3,7 @@ package dev.tenantgate.problem;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.http.HttpStatus;
@@ -48,7 +49,8 @@ public final class ProblemExceptionHandler implements WebExceptionHandler {
 			logger.warn("Downstream connection failed: " + ex);
 			return new AccessDeniedException(FailureCode.DOWNSTREAM_UNAVAILABLE);
 		}
-		if (causedBy(ex, TimeoutException.class)) {
+		// Spring Cloud Gateway's response timeout, and Reactor Netty's read timeout (tenantgate.downstream)
+		if (causedBy(ex, TimeoutException.class) || causedBy(ex, ReadTimeoutException.class)) {
 			logger.warn("Downstream timed out: " + ex);
 			return new AccessDeniedException(FailureCode.DOWNSTREAM_TIMEOUT);
 		}

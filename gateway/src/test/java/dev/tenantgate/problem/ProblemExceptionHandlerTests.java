@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -64,6 +65,11 @@ class ProblemExceptionHandlerTests {
 	void handleWhenTimeoutExceptionThenDownstreamTimeout() {
 		assertProblem(new TimeoutException("Did not observe any item within 5000ms"), HttpStatus.GATEWAY_TIMEOUT,
 				"downstream_timeout");
+	}
+
+	@Test
+	void handleWhenNettyReadTimeoutThenDownstreamTimeout() {
+		assertProblem(ReadTimeoutException.INSTANCE, HttpStatus.GATEWAY_TIMEOUT, "downstream_timeout");
 	}
 
 	@Test

@@ -1,0 +1,136 @@
+package dev.tenantgate.it;
+
+import java.time.Duration;
+
+import dev.tenantgate.role.db.SchemaPreset;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The proxied call: a downstream that does not answer within the gateway's response timeout (500 ms here) gets the
+ * client a 504 {@code downstream_timeout} problem soon after the timeout, long before the downstream would answer
+ * (20 s); response bodies of every size and framing reach the client whole, whether written in one go with their
+ * headers (a small {@code Content-Length}) or streamed.
+ */
+@DirtiesContext
+class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
+
+	static final Duration DOWNSTREAM_DELAY = Duration.ofSeconds(20);
+
+	static final byte[] SMALL = body(12);
+
+	static final byte[] AT_LIMIT = body(16 * 1024);
+
+	static final byte[] LARGE = body(200 * 1024); // under WebTestClient's 256 KB limit
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		wireMock.stubFor(get(urlPathMatching("/api/orgs/[^/]+/orders/slow")).atPriority(1)
+			.willReturn(aResponse().withStatus(200)
+				.withFixedDelay((int) DOWNSTREAM_DELAY.toMillis())
+				.withBody("too late")));
+		wireMock.stubFor(get(urlPathMatching("/api/orgs/[^/]+/orders/small")).atPriority(1)
+			.willReturn(aResponse().withStatus(201).withHeader("X-Downstream", "yes").withHeader("Content-Length", "12").withBody(SMALL)));
+		wireMock.stubFor(get(urlPathMatching("/api/orgs/[^/]+/orders/at-limit")).atPriority(1)
+			.willReturn(aResponse().withStatus(200).withHeader("Content-Length", String.valueOf(AT_LIMIT.length)).withBody(AT_LIMIT)));
+		wireMock.stubFor(get(urlPathMatching("/api/orgs/[^/]+/orders/large")).atPriority(1)
+			.willReturn(aResponse().withStatus(200).withHeader("Content-Length", String.valueOf(LARGE.length)).withBody(LARGE)));
+		wireMock.stubFor(get(urlPathMatching("/api/orgs/[^/]+/orders/chunked")).atPriority(1)
+			.willReturn(aResponse().withStatus(200).withBody(SMALL).withChunkedDribbleDelay(4, 200)));
+		wireMock.stubFor(get(urlPathMatching("/api/orgs/[^/]+/orders/empty")).atPriority(1)
+			.willReturn(aResponse().withStatus(204)));
+		registerGateway(registry, SchemaPreset.PLURAL_SNAKE,
+				"tenantgate.downstream.response-timeout=500ms");
+	}
+
+	@Test
+	void downstreamSlowerThanTheResponseTimeoutIsGatewayTimeout() {
+		String org = fixtures.organization();
+		String viewer = fixtures.user("user");
+		fixtures.member(viewer, org, "viewer");
+		String token = tokens.token(viewer, org, "viewer");
+		this.client.get()
+			.uri("/api/orgs/" + org + "/orders/1")
+			.header(HttpHeaders.AUTHORIZATION, bearer(token))
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		long start = System.nanoTime();
+		this.client.mutate()
+			.responseTimeout(Duration.ofSeconds(15))
+			.build()
+			.get()
+			.uri("/api/orgs/" + org + "/orders/slow")
+			.header(HttpHeaders.AUTHORIZATION, bearer(token))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(504)
+			.expectHeader()
+			.contentType("application/problem+json")
+			.expectBody()
+			.jsonPath("$.code")
+			.isEqualTo("downstream_timeout")
+			.jsonPath("$.status")
+			.isEqualTo(504);
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+		assertThat(elapsed).as("answered by the gateway's timeout, not by the downstream")
+			.isLessThan(Duration.ofSeconds(10));
+		assertThat(downstreamRequests()).extracting((request) -> request.getUrl())
+			.contains("/api/orgs/" + org + "/orders/slow");
+	}
+
+	@Test
+	void responseBodiesOfEverySizeAndFramingArriveWhole() {
+		String org = fixtures.organization();
+		String viewer = fixtures.user("user");
+		fixtures.member(viewer, org, "viewer");
+		String token = tokens.token(viewer, org, "viewer");
+
+		byte[] small = fetch(org, token, "small", 201);
+		assertThat(small).isEqualTo(SMALL);
+		assertThat(fetch(org, token, "at-limit", 200)).isEqualTo(AT_LIMIT);
+		assertThat(fetch(org, token, "large", 200)).isEqualTo(LARGE);
+		assertThat(fetch(org, token, "chunked", 200)).isEqualTo(SMALL);
+		assertThat(fetch(org, token, "empty", 204)).isNullOrEmpty();
+		this.client.get()
+			.uri("/api/orgs/" + org + "/orders/small")
+			.header(HttpHeaders.AUTHORIZATION, bearer(token))
+			.exchange()
+			.expectHeader()
+			.valueEquals("X-Downstream", "yes")
+			.expectHeader()
+			.contentLength(SMALL.length);
+	}
+
+	byte[] fetch(String org, String token, String path, int status) {
+		return this.client.get()
+			.uri("/api/orgs/" + org + "/orders/" + path)
+			.header(HttpHeaders.AUTHORIZATION, bearer(token))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(status)
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+	}
+
+	/** Bytes that differ from position to position, so a lost, doubled or reordered chunk shows. */
+	static byte[] body(int length) {
+		byte[] body = new byte[length];
+		for (int i = 0; i < length; i++) {
+			body[i] = (byte) ('a' + (i * 7 + i / 26) % 26);
+		}
+		return body;
+	}
+
+}
