@@ -28,7 +28,7 @@
 # and BENCH_SKIP_LATENCY=1 (no one-connection and paced runs) run a subset (the tables then lack rows);
 # BENCH_SKIP_BUILD=1 reuses the jars;
 # BENCH_TENANTGATE_ARGS: extra arguments for both tenantgate instances (e.g. --some.property=value, for
-# experiments); MAVEN_ARGS (e.g. -o). Ports 18081-18093 must be free.
+# experiments); MAVEN_ARGS (e.g. -o). Ports 18081-18095 must be free.
 set -euo pipefail
 set -m # every background job gets its own process group, so that stopping it also stops its children
 
@@ -62,6 +62,10 @@ PLAIN_PORT=18090
 SECURITY_PORT=18091
 TG_PORT=18092
 TG_REDIS_PORT=18093
+# tenantgate's actuator on a port of its own, as deploy/kubernetes runs it: its request mappings are then not
+# consulted for every proxied request (they cost 2-3 us per request on the traffic port).
+TG_MANAGEMENT_PORT=18094
+TG_REDIS_MANAGEMENT_PORT=18095
 # Data: warm users and organizations for the warm scenarios; cold users (one membership each) so that every request
 # of the PostgreSQL-tier runs is a user and a membership no cache has seen: warm-up, measured run and one-connection
 # run each get their own slice, larger than the requests they can send.
@@ -221,9 +225,10 @@ EOF
   {
     start plain-scg env "${common[@]}" BENCH_PORT=$PLAIN_PORT java $JAVA_OPTS -jar bench/plain-scg/target/plain-scg.jar
     start security-scg env "${common[@]}" BENCH_PORT=$SECURITY_PORT java $JAVA_OPTS -jar bench/security-scg/target/security-scg.jar
-    start tenantgate env "${tenantgate[@]}" TENANTGATE_PORT=$TG_PORT \
+    start tenantgate env "${tenantgate[@]}" TENANTGATE_PORT=$TG_PORT MANAGEMENT_SERVER_PORT=$TG_MANAGEMENT_PORT \
       java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar ${BENCH_TENANTGATE_ARGS:-}
-    start tenantgate-redis env "${tenantgate[@]}" TENANTGATE_PORT=$TG_REDIS_PORT TENANTGATE_ROLES_LOCAL_MAXIMUMSIZE=0 \
+    start tenantgate-redis env "${tenantgate[@]}" TENANTGATE_PORT=$TG_REDIS_PORT \
+      MANAGEMENT_SERVER_PORT=$TG_REDIS_MANAGEMENT_PORT TENANTGATE_ROLES_LOCAL_MAXIMUMSIZE=0 \
       java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar ${BENCH_TENANTGATE_ARGS:-}
   }
   wait_for "plain SCG" 120 "$pid_plain_scg" listening 127.0.0.1 "$PLAIN_PORT"
@@ -249,7 +254,9 @@ wrk_run() {
 
 # tenantgate's answers per tier so far (its Prometheus counters), one "<kind>/<tier> <count>" per line
 tier_counts() {
-  curl -fsS "http://127.0.0.1:$1/actuator/prometheus" 2>/dev/null \
+  local management=$TG_MANAGEMENT_PORT
+  [[ $1 == "$TG_REDIS_PORT" ]] && management=$TG_REDIS_MANAGEMENT_PORT
+  curl -fsS "http://127.0.0.1:$management/actuator/prometheus" 2>/dev/null \
     | sed -n 's/^tenantgate_role_lookups_total{.*kind="\([a-z]*\)".*tier="\([a-z]*\)".*} \([0-9.E+]*\)$/\1\/\2 \3/p;
              s/^tenantgate_role_lookup_failures_total{.*kind="\([a-z]*\)".*} \([0-9.E+]*\)$/\1\/failed \2/p' || true
 }
@@ -427,7 +434,8 @@ run_http() {
   need curl
   listening "$PGHOST" "$PGPORT" || die "PostgreSQL is not reachable at $PGHOST:$PGPORT"
   listening "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable at $REDIS_HOST:$REDIS_PORT"
-  for port in $DOWNSTREAM_PORT $JWKS_PORT $PLAIN_PORT $SECURITY_PORT $TG_PORT $TG_REDIS_PORT; do
+  for port in $DOWNSTREAM_PORT $JWKS_PORT $PLAIN_PORT $SECURITY_PORT $TG_PORT $TG_REDIS_PORT $TG_MANAGEMENT_PORT \
+    $TG_REDIS_MANAGEMENT_PORT; do
     listening 127.0.0.1 "$port" && die "port $port is already in use"
   done
   install_tools
