@@ -258,6 +258,7 @@ tier_counts() {
   [[ $1 == "$TG_REDIS_PORT" ]] && management=$TG_REDIS_MANAGEMENT_PORT
   curl -fsS "http://127.0.0.1:$management/actuator/prometheus" 2>/dev/null \
     | sed -n 's/^tenantgate_role_lookups_total{.*kind="\([a-z]*\)".*tier="\([a-z]*\)".*} \([0-9.E+]*\)$/\1\/\2 \3/p;
+             s/^tenantgate_role_refreshes_total{.*kind="\([a-z]*\)".*tier="\([a-z]*\)".*} \([0-9.E+]*\)$/\1\/refresh-\2 \3/p;
              s/^tenantgate_role_lookup_failures_total{.*kind="\([a-z]*\)".*} \([0-9.E+]*\)$/\1\/failed \2/p' || true
 }
 

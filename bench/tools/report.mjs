@@ -51,15 +51,17 @@ for (const [label, title] of LOAD) {
 if (tiers.size) {
   console.log('');
   console.log('Where tenantgate\'s role answers came from during each measured run (its tenantgate_role_lookups_total');
-  console.log('counters; a role taken from a trusted token claim is not a lookup and is not counted):');
+  console.log('counters; a role taken from a trusted token claim is not a lookup and is not counted), and the in-process');
+  console.log('values read again in the background (tenantgate_role_refreshes_total; no request waited for them):');
   console.log('');
-  console.log('| scenario | requests | user: in-process / Redis / PostgreSQL | membership: in-process / Redis / PostgreSQL | failed |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log('| scenario | requests | user: in-process / Redis / PostgreSQL | membership: in-process / Redis / PostgreSQL | failed | refreshed in the background: Redis / PostgreSQL |');
+  console.log('|---|---:|---:|---:|---:|---:|');
   for (const [label, t] of tiers) {
     const n = (key) => Number(t[key] ?? 0);
     const kind = (k) => `${n(`${k}/local`)} / ${n(`${k}/redis`)} / ${n(`${k}/postgres`)}`;
+    const refreshed = (tier) => n(`user/refresh-${tier}`) + n(`membership/refresh-${tier}`);
     console.log(`| ${label} | ${rows.get(label)?.requests ?? '?'} | ${kind('user')} | ${kind('membership')} | `
-      + `${n('user/failed') + n('membership/failed')} |`);
+      + `${n('user/failed') + n('membership/failed')} | ${refreshed('redis')} / ${refreshed('postgres')} |`);
   }
 }
 

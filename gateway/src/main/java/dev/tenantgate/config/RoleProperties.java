@@ -25,7 +25,8 @@ public record RoleProperties(@DefaultValue @Valid Local local, @DefaultValue @Va
 	/**
 	 * @param maximumSize the most entries kept per kind (memberships, users)
 	 * @param ttl how long a membership or user is kept at most (each entry gets between 80 % and 100 % of it, so
-	 * entries filled together do not expire together); also how long change times are mirrored from Redis
+	 * entries filled together do not expire together; one still in use is read again in the background after 75 % of
+	 * its time); also how long change times are mirrored from Redis
 	 * @param negativeTtl how long "not a member" is kept at most (also spread over 80–100 %)
 	 */
 	public record Local(@DefaultValue("100000") @Min(0) long maximumSize, @DefaultValue("10s") Duration ttl,

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantgate.resilience.DependencyGuard;
 import dev.tenantgate.role.db.BetterAuthRepository;
+import dev.tenantgate.role.local.LocalEntry;
 import dev.tenantgate.role.local.LocalRoleCache;
 import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.support.ScalarMono;
@@ -62,8 +63,12 @@ public final class RoleResolver {
 		this.clock = clock;
 		this.memberships = new TieredLookup<>("membership", ResolutionTrace::membership, new TieredLookup.LocalTier<>() {
 
-			public Membership get(MembershipKey key) {
-				return local.membership(key);
+			public LocalEntry<Membership> get(MembershipKey key) {
+				return local.membershipEntry(key);
+			}
+
+			public boolean claimRefresh(LocalEntry<Membership> entry) {
+				return local.claimRefresh(entry);
 			}
 
 			public long generation() {
@@ -91,8 +96,12 @@ public final class RoleResolver {
 		}, database::membership, redisGuard, databaseGuard, clock);
 		this.users = new TieredLookup<>("platform user", ResolutionTrace::user, new TieredLookup.LocalTier<>() {
 
-			public PlatformUser get(String key) {
-				return local.user(key);
+			public LocalEntry<PlatformUser> get(String key) {
+				return local.userEntry(key);
+			}
+
+			public boolean claimRefresh(LocalEntry<PlatformUser> entry) {
+				return local.claimRefresh(entry);
 			}
 
 			public long generation() {

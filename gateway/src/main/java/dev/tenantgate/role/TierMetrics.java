@@ -10,13 +10,15 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Micrometer meters of one lookup kind: answers per tier (the hit ratio of a tier is its share of the answers),
- * latency of the Redis and PostgreSQL tiers, and failed database lookups.
+ * background refreshes per tier, latency of the Redis and PostgreSQL tiers, and failed database lookups.
  */
 final class TierMetrics implements TieredLookup.TierObserver {
 
 	private final Map<TieredLookup.Tier, Counter> answers = new EnumMap<>(TieredLookup.Tier.class);
 
 	private final Map<TieredLookup.Tier, Timer> latency = new EnumMap<>(TieredLookup.Tier.class);
+
+	private final Map<TieredLookup.Tier, Counter> refreshes = new EnumMap<>(TieredLookup.Tier.class);
 
 	private final Counter failures;
 
@@ -28,6 +30,11 @@ final class TierMetrics implements TieredLookup.TierObserver {
 				.tag("tier", tier.tag())
 				.register(registry));
 			if (tier != TieredLookup.Tier.LOCAL) {
+				this.refreshes.put(tier, Counter.builder("tenantgate.role.refreshes")
+					.description("Cached roles read again in the background, by the tier that answered")
+					.tag("kind", kind)
+					.tag("tier", tier.tag())
+					.register(registry));
 				this.latency.put(tier, Timer.builder("tenantgate.role.lookup.duration")
 					.description("Latency of the Redis and PostgreSQL tiers")
 					.tag("kind", kind)
@@ -49,6 +56,12 @@ final class TierMetrics implements TieredLookup.TierObserver {
 		if (timer != null) {
 			timer.record(nanos, TimeUnit.NANOSECONDS);
 		}
+	}
+
+	@Override
+	public void refreshed(TieredLookup.Tier tier, long nanos) {
+		this.refreshes.get(tier).increment();
+		this.latency.get(tier).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override

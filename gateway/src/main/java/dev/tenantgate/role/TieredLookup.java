@@ -6,6 +6,7 @@ import java.util.function.Function;
 
 import dev.tenantgate.problem.AccessDeniedException;
 import dev.tenantgate.resilience.DependencyGuard;
+import dev.tenantgate.role.local.LocalEntry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -62,23 +63,37 @@ final class TieredLookup<K, V> {
 
 	/**
 	 * The in-process tier is read at once, and a hit is returned as {@code Mono.just} (so callers can chain it without
-	 * operators, see {@link dev.tenantgate.support.ScalarMono}); the lower tiers are read on subscription.
+	 * operators, see {@link dev.tenantgate.support.ScalarMono}); the lower tiers are read on subscription. A hit past
+	 * its refresh time also starts reading the value again in the background ({@link LocalEntry}).
 	 */
 	Mono<V> get(K key, ResolutionTrace trace) {
-		V cached = this.local.get(key);
+		LocalEntry<V> cached = this.local.get(key);
 		if (cached != null) {
 			answered(trace, Tier.LOCAL, 0);
-			return Mono.just(cached);
+			if (this.local.claimRefresh(cached)) {
+				refresh(key);
+			}
+			return Mono.just(cached.value());
 		}
-		return Mono.defer(() -> {
-			// Noted before any lower tier is read: an invalidation from now on keeps the answer out of this tier.
-			long generation = this.local.generation();
-			return fromShared(key, trace, generation)
-				.switchIfEmpty(Mono.defer(() -> fromDatabase(key, trace, generation)));
-		});
+		return Mono.defer(() -> fromLowerTiers(key, trace));
 	}
 
-	private Mono<V> fromShared(K key, ResolutionTrace trace, long generation) {
+	/**
+	 * Reads the lower tiers and fills the ones above.
+	 * @param trace the request's trace, or {@code null} for a background refresh
+	 */
+	private Mono<V> fromLowerTiers(K key, @Nullable ResolutionTrace trace) {
+		// Noted before any lower tier is read: an invalidation from now on keeps the answer out of this tier.
+		long generation = this.local.generation();
+		return fromShared(key, trace, generation).switchIfEmpty(Mono.defer(() -> fromDatabase(key, trace, generation)));
+	}
+
+	private void refresh(K key) {
+		fromLowerTiers(key, null).subscribe(null,
+				(ex) -> logger.debug(this.name + ": background refresh failed, the cached value expires as usual: " + ex));
+	}
+
+	private Mono<V> fromShared(K key, @Nullable ResolutionTrace trace, long generation) {
 		return Mono.defer(() -> {
 			long started = System.nanoTime();
 			return this.sharedGuard.guard(Mono.defer(() -> this.shared.get(key)))
@@ -90,14 +105,18 @@ final class TieredLookup<K, V> {
 		});
 	}
 
-	private Mono<V> fromDatabase(K key, ResolutionTrace trace, long generation) {
+	private Mono<V> fromDatabase(K key, @Nullable ResolutionTrace trace, long generation) {
 		return Mono.defer(() -> {
 			long readStartedAt = this.clock.millis();
 			long started = System.nanoTime();
 			return this.loadGuard.guard(this.load.apply(key))
 				.doOnNext((value) -> answered(trace, Tier.POSTGRES, System.nanoTime() - started))
-				.doOnError((ex) -> this.observer.failed())
-				.onErrorMap((ex) -> !(ex instanceof AccessDeniedException), (ex) -> {
+				.doOnError((ex) -> {
+					if (trace != null) {
+						this.observer.failed();
+					}
+				})
+				.onErrorMap((ex) -> trace != null && !(ex instanceof AccessDeniedException), (ex) -> {
 					logger.warn(this.name + ": database lookup failed, failing closed: " + ex);
 					return new RoleUnavailableException();
 				})
@@ -106,7 +125,11 @@ final class TieredLookup<K, V> {
 		});
 	}
 
-	private void answered(ResolutionTrace trace, Tier tier, long nanos) {
+	private void answered(@Nullable ResolutionTrace trace, Tier tier, long nanos) {
+		if (trace == null) {
+			this.observer.refreshed(tier, nanos);
+			return;
+		}
 		this.observer.answered(tier, nanos);
 		this.trace.accept(trace, tier.tag());
 	}
@@ -141,6 +164,10 @@ final class TieredLookup<K, V> {
 		default void answered(Tier tier, long nanos) {
 		}
 
+		/** A value read again in the background (no request waited for it). */
+		default void refreshed(Tier tier, long nanos) {
+		}
+
 		default void failed() {
 		}
 
@@ -149,7 +176,10 @@ final class TieredLookup<K, V> {
 	/** The in-process tier. */
 	interface LocalTier<K, V> {
 
-		@Nullable V get(K key);
+		@Nullable LocalEntry<V> get(K key);
+
+		/** Whether the caller should read the entry's value again in the background (see {@link LocalEntry}). */
+		boolean claimRefresh(LocalEntry<V> entry);
 
 		long generation();
 
