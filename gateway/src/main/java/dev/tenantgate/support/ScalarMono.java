@@ -23,7 +23,7 @@ public final class ScalarMono {
 
 	/** Like {@code source.flatMap(mapper)}. */
 	public static <T, R> Mono<R> flatMap(Mono<T> source, Function<? super T, ? extends Mono<? extends R>> mapper) {
-		if (!(source instanceof Fuseable.ScalarCallable<?>)) {
+		if (!isScalar(source)) {
 			return source.flatMap(mapper);
 		}
 		T value;
@@ -46,7 +46,7 @@ public final class ScalarMono {
 
 	/** Like {@code source.map(mapper)}. */
 	public static <T, R> Mono<R> map(Mono<T> source, Function<? super T, ? extends R> mapper) {
-		if (!(source instanceof Fuseable.ScalarCallable<?>)) {
+		if (!isScalar(source)) {
 			return source.map(mapper);
 		}
 		return flatMap(source, (value) -> Mono.just(mapper.apply(value)));
@@ -60,7 +60,7 @@ public final class ScalarMono {
 	public static <T, E extends Throwable, R> Mono<R> handle(Mono<T> source,
 			Function<? super T, ? extends Mono<R>> onValue, Class<E> errorType,
 			Function<? super E, ? extends Mono<R>> onError) {
-		if (!(source instanceof Fuseable.ScalarCallable<?>)) {
+		if (!isScalar(source)) {
 			return source.<Mono<R>>map(onValue)
 				.onErrorResume(errorType, (ex) -> Mono.just(onError.apply(ex)))
 				.flatMap(Function.identity());
@@ -73,6 +73,11 @@ public final class ScalarMono {
 			return errorType.isInstance(ex) ? onError.apply(errorType.cast(ex)) : Mono.error(ex);
 		}
 		return (value != null) ? onValue.apply(value) : Mono.empty();
+	}
+
+	/** Whether {@code source} is already a value, an error or empty: chaining it costs no operator. */
+	public static boolean isScalar(Mono<?> source) {
+		return source instanceof Fuseable.ScalarCallable<?>;
 	}
 
 	@SuppressWarnings("unchecked")

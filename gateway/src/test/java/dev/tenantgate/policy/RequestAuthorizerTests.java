@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.tenantgate.path.PathTemplate;
 import dev.tenantgate.policy.MethodRule.Access;
@@ -16,11 +17,13 @@ import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
 import dev.tenantgate.role.ResolutionTrace;
+import dev.tenantgate.role.RoleUnavailableException;
 import dev.tenantgate.role.RoleResolver;
 import dev.tenantgate.token.VerifiedToken;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +86,52 @@ class RequestAuthorizerTests {
 		givenUser(PlatformUser.UNKNOWN);
 		assertDenied(this.authorizer.authorize(token("acme", "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.USER_BANNED);
+	}
+
+	@Test
+	void authorizeWhenUserIsReadFromTheStoresThenOwnMembershipIsLookedUpAtTheSameTime() {
+		Sinks.One<PlatformUser> user = givenUserBeingRead();
+		AtomicBoolean membershipRead = new AtomicBoolean();
+		given(this.roles.membership(eq(new MembershipKey(USER, "acme")), isNull(), any(), any()))
+			.willReturn(Mono.defer(() -> {
+				membershipRead.set(true);
+				return Mono.just(Membership.of("staff"));
+			}));
+
+		Mono<Identity> result = this.authorizer.authorize(token("acme", null, null), tenantMatch("acme"), MIN_STAFF,
+				new ResolutionTrace());
+
+		assertThat(membershipRead).as("read while the user is still being read").isTrue();
+		StepVerifier.create(result)
+			.then(() -> user.tryEmitValue(new PlatformUser(true, Set.of("user"), false, null)).orThrow())
+			.expectNext(new Identity(USER, "acme", Set.of("staff"), Set.of("user")))
+			.verifyComplete();
+	}
+
+	@Test
+	void authorizeWhenBannedUserIsReadAlongsideAFailingMembershipLookupThenUserBanned() {
+		Sinks.One<PlatformUser> user = givenUserBeingRead();
+		given(this.roles.membership(eq(new MembershipKey(USER, "acme")), isNull(), any(), any()))
+			.willReturn(Mono.defer(() -> Mono.error(new RoleUnavailableException())));
+
+		Mono<Identity> result = this.authorizer.authorize(token("acme", null, null), tenantMatch("acme"), MIN_STAFF,
+				new ResolutionTrace());
+		user.tryEmitValue(new PlatformUser(true, Set.of("user"), true, null)).orThrow();
+
+		assertDenied(result, FailureCode.USER_BANNED);
+	}
+
+	@Test
+	void authorizeWhenUserIsReadForAnotherTenantThenItsMembershipIsNotLookedUpAhead() {
+		Sinks.One<PlatformUser> user = givenUserBeingRead();
+
+		Mono<Identity> result = this.authorizer.authorize(token("other", null, null), tenantMatch("acme"), MIN_STAFF,
+				new ResolutionTrace());
+		verify(this.roles, never()).membership(any(), any(), any(), any());
+		user.tryEmitValue(new PlatformUser(true, Set.of("user"), false, null)).orThrow();
+
+		assertDenied(result, FailureCode.TENANT_MISMATCH);
+		verify(this.roles, never()).membership(any(), any(), any(), any());
 	}
 
 	@Test
@@ -326,6 +375,13 @@ class RequestAuthorizerTests {
 
 	private void givenUser(PlatformUser user) {
 		given(this.roles.user(eq(USER), any())).willReturn(Mono.just(user));
+	}
+
+	/** The user is not in memory: the answer comes when the test emits it. */
+	private Sinks.One<PlatformUser> givenUserBeingRead() {
+		Sinks.One<PlatformUser> user = Sinks.one();
+		given(this.roles.user(eq(USER), any())).willReturn(user.asMono());
+		return user;
 	}
 
 	/**
