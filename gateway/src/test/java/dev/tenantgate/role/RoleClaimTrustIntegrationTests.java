@@ -2,7 +2,6 @@ package dev.tenantgate.role;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tenantgate.invalidation.IdentityEventHandler;
@@ -18,6 +17,7 @@ import dev.tenantgate.support.BetterAuthFixtures;
 import dev.tenantgate.support.MutableClock;
 import dev.tenantgate.support.TestDatabase;
 import dev.tenantgate.support.TestGuards;
+import dev.tenantgate.support.TestRedis;
 import dev.tenantgate.support.TestServices;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -30,10 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -60,7 +57,7 @@ class RoleClaimTrustIntegrationTests {
 
 	private final MutableClock clock = new MutableClock(Instant.now());
 
-	private LettuceConnectionFactory connectionFactory;
+	private TestRedis testRedis;
 
 	private ReactiveStringRedisTemplate redis;
 
@@ -92,13 +89,9 @@ class RoleClaimTrustIntegrationTests {
 
 	@BeforeEach
 	void connect() {
-		this.connectionFactory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(services.redisHost(), services.redisPort()));
-		this.connectionFactory.afterPropertiesSet();
-		this.connectionFactory.start();
-		this.redis = new ReactiveStringRedisTemplate(this.connectionFactory);
-		String run = "t" + TestDatabase.newId();
-		this.keys = new RedisKeys(run + "perm:", run + "perm-user:", run + "perm-chg:");
+		this.testRedis = new TestRedis(services);
+		this.redis = this.testRedis.template();
+		this.keys = this.testRedis.keys();
 		this.changes = new CountingChangeTimes(newChangeTimes());
 		this.resolver = new RoleResolver(new LocalRoleCache(1000, Duration.ofMinutes(1), Duration.ofSeconds(30)),
 				new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
@@ -116,11 +109,7 @@ class RoleClaimTrustIntegrationTests {
 
 	@AfterEach
 	void cleanUp() {
-		for (String prefix : List.of(this.keys.membershipPrefix(), this.keys.userPrefix(), this.keys.changePrefix())) {
-			this.redis.delete(this.redis.scan(ScanOptions.scanOptions().match(prefix + "*").count(1000).build()))
-				.block(Duration.ofSeconds(5));
-		}
-		this.connectionFactory.destroy();
+		this.testRedis.close();
 	}
 
 	@Test

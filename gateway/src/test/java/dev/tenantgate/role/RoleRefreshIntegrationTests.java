@@ -2,9 +2,7 @@ package dev.tenantgate.role;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantgate.role.db.BetterAuthRepository;
@@ -15,14 +13,12 @@ import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
 import dev.tenantgate.support.MutableClock;
 import dev.tenantgate.support.TestGuards;
+import dev.tenantgate.support.TestRedis;
 import dev.tenantgate.support.TestServices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.ScanOptions;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -58,7 +54,7 @@ class RoleRefreshIntegrationTests {
 
 	private final BetterAuthRepository database = mock(BetterAuthRepository.class);
 
-	private LettuceConnectionFactory connectionFactory;
+	private TestRedis testRedis;
 
 	private ReactiveStringRedisTemplate redis;
 
@@ -68,14 +64,9 @@ class RoleRefreshIntegrationTests {
 
 	@BeforeEach
 	void connect() {
-		TestServices.Endpoints services = TestServices.require();
-		this.connectionFactory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(services.redisHost(), services.redisPort()));
-		this.connectionFactory.afterPropertiesSet();
-		this.connectionFactory.start();
-		this.redis = new ReactiveStringRedisTemplate(this.connectionFactory);
-		String run = "t" + UUID.randomUUID().toString().replace("-", "");
-		this.keys = new RedisKeys(run + "perm:", run + "perm-user:", run + "perm-chg:");
+		this.testRedis = new TestRedis(TestServices.require());
+		this.redis = this.testRedis.template();
+		this.keys = this.testRedis.keys();
 		RedisRoleStore store = new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
 				Duration.ofSeconds(1));
 		RedisChangeTimes changes = new RedisChangeTimes(this.redis, Duration.ofMinutes(30), Duration.ofMinutes(1), 1000);
@@ -86,14 +77,9 @@ class RoleRefreshIntegrationTests {
 
 	@AfterEach
 	void cleanUp() {
-		if (this.connectionFactory == null) {
-			return;
+		if (this.testRedis != null) {
+			this.testRedis.close();
 		}
-		for (String prefix : List.of(this.keys.membershipPrefix(), this.keys.userPrefix(), this.keys.changePrefix())) {
-			this.redis.delete(this.redis.scan(ScanOptions.scanOptions().match(prefix + "*").count(1000).build()))
-				.block(Duration.ofSeconds(5));
-		}
-		this.connectionFactory.destroy();
 	}
 
 	@Test
