@@ -54,9 +54,7 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 	@Test
 	void downstreamSlowerThanTheResponseTimeoutIsGatewayTimeout() {
 		String org = fixtures.organization();
-		String viewer = fixtures.user("user");
-		fixtures.member(viewer, org, "viewer");
-		String token = tokens.token(viewer, org, "viewer");
+		String token = viewerToken(org);
 		this.client.get()
 			.uri("/api/orgs/" + org + "/orders/1")
 			.header(HttpHeaders.AUTHORIZATION, bearer(token))
@@ -92,12 +90,9 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 	@Test
 	void responseBodiesOfEverySizeAndFramingArriveWhole() {
 		String org = fixtures.organization();
-		String viewer = fixtures.user("user");
-		fixtures.member(viewer, org, "viewer");
-		String token = tokens.token(viewer, org, "viewer");
+		String token = viewerToken(org);
 
-		byte[] small = fetch(org, token, "small", 201);
-		assertThat(small).isEqualTo(SMALL);
+		assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
 		assertThat(fetch(org, token, "at-limit", 200)).isEqualTo(AT_LIMIT);
 		assertThat(fetch(org, token, "large", 200)).isEqualTo(LARGE);
 		assertThat(fetch(org, token, "chunked", 200)).isEqualTo(SMALL);
@@ -110,6 +105,13 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 			.valueEquals("X-Downstream", "yes")
 			.expectHeader()
 			.contentLength(SMALL.length);
+	}
+
+	/** A token of a new viewer of {@code org}. */
+	static String viewerToken(String org) {
+		String viewer = fixtures.user("user");
+		fixtures.member(viewer, org, "viewer");
+		return tokens.token(viewer, org, "viewer");
 	}
 
 	byte[] fetch(String org, String token, String path, int status) {
