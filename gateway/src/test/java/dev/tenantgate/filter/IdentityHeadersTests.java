@@ -42,6 +42,22 @@ class IdentityHeadersTests {
 	}
 
 	@Test
+	void theClientsOtherHeadersAreCopiedWithEveryValueAndTheirSpelling() {
+		HttpHeaders input = headers("Accept", "text/html", "accept", "application/json", "X-Request-Id", "r-1",
+				"x-user-id", "forged");
+		Identity identity = new Identity("user-1", "acme", Set.of("staff"), Set.of("user"));
+
+		HttpHeaders downstream = this.identityHeaders.forDownstream(input, identity);
+		downstream.add("Accept", "*/*");
+
+		assertThat(downstream.headerNames()).containsExactlyInAnyOrder("Accept", "X-Request-Id", "X-User-Id",
+				"X-Organization-Id", "X-Org-Role", "X-Platform-Role");
+		assertThat(downstream.get("accept")).containsExactly("text/html", "application/json", "*/*");
+		assertThat(input.get("Accept")).containsExactly("text/html", "application/json");
+		assertThat(downstream.get("X-User-Id")).containsExactly("user-1");
+	}
+
+	@Test
 	void headersWithoutAValueAreLeftOut() {
 		Identity identity = new Identity("user-1", null, Set.of(), Set.of("user"));
 
