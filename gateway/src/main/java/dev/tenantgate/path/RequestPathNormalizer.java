@@ -21,6 +21,16 @@ import java.util.List;
  */
 public final class RequestPathNormalizer {
 
+	// RFC 3986 pchar: unreserved / sub-delims / ":" / "@", without ";" (the normalizer drops matrix parameters).
+	private static final boolean[] PCHAR = new boolean[128];
+
+	static {
+		for (char c = 0; c < 128; c++) {
+			PCHAR[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+					|| "-._~!$&'()*+,=:@".indexOf(c) >= 0;
+		}
+	}
+
 	private final int maxLength;
 
 	public RequestPathNormalizer(int maxLength) {
@@ -42,33 +52,50 @@ public final class RequestPathNormalizer {
 			throw new InvalidPathException("The path is too long.");
 		}
 		List<String> segments = new ArrayList<>();
+		boolean verbatim = rawPath.length() > 1;
 		int start = 1;
 		while (start <= rawPath.length()) {
 			int end = rawPath.indexOf('/', start);
 			if (end < 0) {
 				end = rawPath.length();
 			}
-			addSegment(segments, rawPath.substring(start, end));
+			verbatim &= addSegment(segments, rawPath.substring(start, end));
 			start = end + 1;
 		}
-		return new NormalizedPath(segments);
+		// The usual case: nothing was removed or decoded, so the path is already in its encoded normal form.
+		return new NormalizedPath(segments, verbatim ? rawPath : null);
 	}
 
-	private static void addSegment(List<String> segments, String rawSegment) {
+	/**
+	 * @return whether the segment was kept exactly as it was sent, and encoding it again would give it back
+	 */
+	private static boolean addSegment(List<String> segments, String rawSegment) {
 		int semicolon = rawSegment.indexOf(';');
 		String withoutParameters = (semicolon >= 0) ? rawSegment.substring(0, semicolon) : rawSegment;
 		String segment = decode(withoutParameters);
 		if (segment.isEmpty() || segment.equals(".")) {
-			return;
+			return false;
 		}
 		if (segment.equals("..")) {
 			if (segments.isEmpty()) {
 				throw new InvalidPathException("The path climbs above the root.");
 			}
 			segments.remove(segments.size() - 1);
-			return;
+			return false;
 		}
 		segments.add(segment);
+		return semicolon < 0 && segment.equals(rawSegment) && isEncodedAsIs(segment);
+	}
+
+	/** Whether every character is one that a path segment carries unencoded (RFC 3986 pchar, except {@code ;}). */
+	private static boolean isEncodedAsIs(String segment) {
+		for (int i = 0; i < segment.length(); i++) {
+			char c = segment.charAt(i);
+			if (c >= 128 || !PCHAR[c]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	// The server hands the path over as ISO-8859-1 characters, one per byte: characters above 0x7F are raw bytes,

@@ -76,6 +76,20 @@ class RequestPathNormalizerPropertyTests {
 		}
 	}
 
+	/** The normalizer hands back the raw path as the encoded form when it changed nothing; that must be exact. */
+	@Property(tries = 5000)
+	void theEncodedPathIsTheSegmentsEncodedAgain(@ForAll("pathsWithCharsToEncode") String rawPath) {
+		NormalizedPath path = normalizeOrNull(rawPath);
+		if (path != null) {
+			Statistics.label("sent in normal form").collect(path.encoded().equals(rawPath));
+			Statistics.label("sent in normal form").coverage((coverage) -> {
+				coverage.check(true).percentage((percent) -> percent > 1);
+				coverage.check(false).percentage((percent) -> percent > 10);
+			});
+			assertThat(path.encoded()).isEqualTo(new NormalizedPath(path.segments()).encoded());
+		}
+	}
+
 	@Property(tries = 5000)
 	void normalizeAgreesWithADecodeThenResolveModel(@ForAll("asciiPaths") String rawPath) {
 		Optional<List<String>> expected = ReferenceModel.normalize(rawPath, MAX_LENGTH);
@@ -121,6 +135,13 @@ class RequestPathNormalizerPropertyTests {
 	@Provide
 	Arbitrary<String> asciiPaths() {
 		return paths(Arbitraries.of(ASCII_PIECES));
+	}
+
+	/** ASCII paths with raw characters that are sent as they are but must be percent-encoded for the downstream. */
+	@Provide
+	Arbitrary<String> pathsWithCharsToEncode() {
+		return paths(Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.of(ASCII_PIECES)),
+				Tuple.of(1, Arbitraries.of("\"", "<", ">", "`", "{", "}", "|", "^", "[", "]"))));
 	}
 
 	@Provide
