@@ -16,10 +16,13 @@ import org.jspecify.annotations.Nullable;
  * between the identity server (which stamps {@code iat}) and this instance. Changes from before that are irrelevant to
  * the tokens it answers for, so old entries are never wrong, only unneeded; the log is cleared when it reaches its
  * size bound, and then answers only for times after the clearing.
+ * <p>
+ * Keys are {@link #membership}, {@link #organization} and {@link #user}: a value type per kind, so ids of different
+ * kinds never alias, and the request path looks one up without building a string.
  */
 final class HeardChanges {
 
-	private final ConcurrentMap<String, Long> times = new ConcurrentHashMap<>();
+	private final ConcurrentMap<Object, Long> times = new ConcurrentHashMap<>();
 
 	private final AtomicLong completeFrom = new AtomicLong(Long.MAX_VALUE);
 
@@ -41,8 +44,23 @@ final class HeardChanges {
 		this.toleranceMillis = toleranceMillis;
 	}
 
+	/** The key of a change to the membership. */
+	static Object membership(MembershipKey key) {
+		return key;
+	}
+
+	/** The key of the organization's deletion. */
+	static Object organization(String organizationId) {
+		return new OrganizationChange(organizationId);
+	}
+
+	/** The key of a change to the user's platform role or ban. */
+	static Object user(String userId) {
+		return new UserChange(userId);
+	}
+
 	/** Records a change heard on the feed at {@code time} (the later time wins). */
-	synchronized void record(String key, long time, long now) {
+	synchronized void record(Object key, long time, long now) {
 		if (this.times.size() >= this.maximumSize && !this.times.containsKey(key)) {
 			// Changes from before now may be forgotten: answer only for tokens issued after now.
 			this.completeFrom.accumulateAndGet(now + this.toleranceMillis, Math::max);
@@ -55,7 +73,7 @@ final class HeardChanges {
 	 * Whether {@code key} changed after {@code since}; {@code null} when the log cannot tell (it was not listening at
 	 * {@code since}, or lost track since).
 	 */
-	@Nullable Boolean changedAfter(String key, long since) {
+	@Nullable Boolean changedAfter(Object key, long since) {
 		if (since < this.completeFrom.get()) {
 			return null;
 		}
@@ -77,6 +95,12 @@ final class HeardChanges {
 
 	int size() {
 		return this.times.size();
+	}
+
+	private record OrganizationChange(String organizationId) {
+	}
+
+	private record UserChange(String userId) {
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import dev.tenantgate.resilience.DependencyGuard;
 import dev.tenantgate.role.db.BetterAuthRepository;
@@ -29,6 +30,10 @@ public final class RoleResolver {
 
 	// Role changes are rare: this many distinct changed keys between two gaps is far more than a day of them.
 	private static final int HEARD_CHANGES_MAXIMUM = 100_000;
+
+	private static final Mono<Boolean> CHANGED = Mono.just(true);
+
+	private static final Mono<Boolean> UNCHANGED = Mono.just(false);
 
 	private final TieredLookup<MembershipKey, Membership> memberships;
 
@@ -139,9 +144,11 @@ public final class RoleResolver {
 		if (claimed == null || !claimsTrustable(issuedAt)) {
 			return this.memberships.get(key, trace);
 		}
-		Mono<Boolean> changed = ScalarMono.flatMap(changedSince(issuedAt, this.keys.membershipChange(key)),
-				(memberChanged) -> memberChanged ? Mono.just(true)
-						: changedSince(issuedAt, this.keys.organizationChange(key.organizationId())));
+		Mono<Boolean> changed = ScalarMono.flatMap(
+				changedSince(issuedAt, HeardChanges.membership(key), () -> this.keys.membershipChange(key)),
+				(memberChanged) -> memberChanged ? CHANGED
+						: changedSince(issuedAt, HeardChanges.organization(key.organizationId()),
+								() -> this.keys.organizationChange(key.organizationId())));
 		return ScalarMono.flatMap(changed, (stale) -> {
 			if (stale) {
 				return this.memberships.get(key, trace);
@@ -171,9 +178,9 @@ public final class RoleResolver {
 	/** Whether the user's platform role or ban changed after {@code issuedAt} (so a role claim is stale). */
 	public Mono<Boolean> userChangedSince(String userId, @Nullable Instant issuedAt) {
 		if (!claimsTrustable(issuedAt)) {
-			return Mono.just(true);
+			return CHANGED;
 		}
-		return changedSince(issuedAt, this.keys.userChange(userId));
+		return changedSince(issuedAt, HeardChanges.user(userId), () -> this.keys.userChange(userId));
 	}
 
 	/**
@@ -217,7 +224,7 @@ public final class RoleResolver {
 	 */
 	public Mono<Void> membershipChanged(MembershipKey key, long changedAt) {
 		String changeKey = this.keys.membershipChange(key);
-		this.heard.record(changeKey, changedAt, this.clock.millis());
+		this.heard.record(HeardChanges.membership(key), changedAt, this.clock.millis());
 		Mono<Long> recorded = this.changes.record(changeKey, changedAt);
 		this.local.evictMembership(key);
 		return recorded.then(this.redis.evictMembership(key)).then();
@@ -226,7 +233,7 @@ public final class RoleResolver {
 	/** Drops every cached membership of the organization and records the change. */
 	public Mono<Void> organizationChanged(String organizationId, long changedAt) {
 		String changeKey = this.keys.organizationChange(organizationId);
-		this.heard.record(changeKey, changedAt, this.clock.millis());
+		this.heard.record(HeardChanges.organization(organizationId), changedAt, this.clock.millis());
 		Mono<Long> recorded = this.changes.record(changeKey, changedAt);
 		this.local.evictMemberships(organizationId);
 		return recorded.then(this.redis.evictOrganization(organizationId)).then();
@@ -235,7 +242,7 @@ public final class RoleResolver {
 	/** Drops every cached answer about the user's platform role and ban, and records the change. */
 	public Mono<Void> userChanged(String userId, long changedAt) {
 		String changeKey = this.keys.userChange(userId);
-		this.heard.record(changeKey, changedAt, this.clock.millis());
+		this.heard.record(HeardChanges.user(userId), changedAt, this.clock.millis());
 		Mono<Long> recorded = this.changes.record(changeKey, changedAt);
 		this.local.evictUser(userId);
 		return recorded.then(this.redis.evictUser(userId)).then();
@@ -266,18 +273,23 @@ public final class RoleResolver {
 		return this.redisGuard.guard(latest).onErrorResume((ex) -> Mono.just(this.clock.millis()));
 	}
 
-	private Mono<Boolean> changedSince(Instant issuedAt, String changeKey) {
+	/**
+	 * @param heardKey the change's key in {@link HeardChanges}
+	 * @param changeKey its key in the shared change times, built only when what this instance heard cannot answer
+	 */
+	private Mono<Boolean> changedSince(Instant issuedAt, Object heardKey, Supplier<String> changeKey) {
 		// The request path's common case: a token issued while listening, answered by what this instance heard.
-		Boolean heardChange = this.heard.changedAfter(changeKey, issuedAt.toEpochMilli());
+		Boolean heardChange = this.heard.changedAfter(heardKey, issuedAt.toEpochMilli());
 		if (heardChange != null) {
-			return Mono.just(heardChange);
+			return heardChange ? CHANGED : UNCHANGED;
 		}
 		// Else the in-process mirror of the shared change times, and Redis when the mirror does not know.
-		Long known = this.changes.known(changeKey);
+		String key = changeKey.get();
+		Long known = this.changes.known(key);
 		if (known != null) {
-			return Mono.just(known > issuedAt.toEpochMilli());
+			return (known > issuedAt.toEpochMilli()) ? CHANGED : UNCHANGED;
 		}
-		return this.redisGuard.guard(this.changes.latest(changeKey))
+		return this.redisGuard.guard(this.changes.latest(key))
 			.map((changedAt) -> changedAt > issuedAt.toEpochMilli())
 			.onErrorResume((ex) -> {
 				// Unknown means "maybe changed": distrust the claim and look the role up.

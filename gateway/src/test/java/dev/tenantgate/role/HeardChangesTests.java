@@ -67,4 +67,15 @@ class HeardChangesTests {
 		assertThat(this.heard.changedAfter("d", 8_000)).isFalse();
 	}
 
+	@Test
+	void keysOfDifferentKindsNeverAlias() {
+		this.heard.listeningSince(0);
+		this.heard.record(HeardChanges.user("x"), 5_000, 5_000);
+
+		assertThat(this.heard.changedAfter(HeardChanges.user("x"), 4_000)).isTrue();
+		assertThat(this.heard.changedAfter(HeardChanges.organization("x"), 4_000)).isFalse();
+		assertThat(this.heard.changedAfter(HeardChanges.membership(new MembershipKey("x", "x")), 4_000)).isFalse();
+		assertThat(this.heard.changedAfter("x", 4_000)).isFalse();
+	}
+
 }
