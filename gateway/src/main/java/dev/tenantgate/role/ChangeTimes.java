@@ -14,6 +14,12 @@ public interface ChangeTimes {
 	/** The latest change time of {@code key}, 0 when none is known. */
 	Mono<Long> latest(String key);
 
+	/**
+	 * Holds {@code time}, read from the shared store with an entry ({@link SharedRoleStore}), as the latest change
+	 * of {@code key} known in-process (0: none); a later time already held wins.
+	 */
+	void remember(String key, long time);
+
 	/** Records a change at {@code time}, keeping the later of it and any time already recorded. */
 	Mono<Long> record(String key, long time);
 

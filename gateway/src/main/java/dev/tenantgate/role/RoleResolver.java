@@ -90,8 +90,10 @@ public final class RoleResolver {
 		}, new TieredLookup.SharedTier<>() {
 
 			public Mono<Membership> get(MembershipKey key) {
-				return latestChange(keys.membershipChange(key), keys.organizationChange(key.organizationId()))
-					.flatMap((changedAt) -> redis.membership(key, changedAt));
+				Long changedAt = knownLatestChange(keys.membershipChange(key),
+						keys.organizationChange(key.organizationId()));
+				return (changedAt != null) ? redis.membership(key, changedAt)
+						: redis.membership(key, changes::remember);
 			}
 
 			public Mono<?> put(MembershipKey key, Membership value, long readStartedAt) {
@@ -122,7 +124,8 @@ public final class RoleResolver {
 		}, new TieredLookup.SharedTier<>() {
 
 			public Mono<PlatformUser> get(String key) {
-				return latestChange(keys.userChange(key), null).flatMap((changedAt) -> redis.user(key, changedAt));
+				Long changedAt = knownLatestChange(keys.userChange(key), null);
+				return (changedAt != null) ? redis.user(key, changedAt) : redis.user(key, changes::remember);
 			}
 
 			public Mono<?> put(String key, PlatformUser value, long readStartedAt) {
@@ -259,18 +262,14 @@ public final class RoleResolver {
 		this.changes.clearMirror();
 	}
 
-	/** The later change time of the two keys ({@code second} may be null); on error, "now" (trust nothing older). */
-	private Mono<Long> latestChange(String first, @Nullable String second) {
+	/**
+	 * The later change time of the two keys ({@code second} may be null) when both are held in-process; else
+	 * {@code null}, and the shared tier reads them with its entry.
+	 */
+	private @Nullable Long knownLatestChange(String first, @Nullable String second) {
 		Long firstKnown = this.changes.known(first);
 		Long secondKnown = (second != null) ? this.changes.known(second) : Long.valueOf(0);
-		if (firstKnown != null && secondKnown != null) {
-			return Mono.just(Math.max(firstKnown, secondKnown));
-		}
-		Mono<Long> latest = this.changes.latest(first);
-		if (second != null) {
-			latest = latest.zipWith(this.changes.latest(second), Math::max);
-		}
-		return this.redisGuard.guard(latest).onErrorResume((ex) -> Mono.just(this.clock.millis()));
+		return (firstKnown != null && secondKnown != null) ? Math.max(firstKnown, secondKnown) : null;
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.tenantgate.role;
 
+import java.util.function.BiConsumer;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -11,9 +13,19 @@ public interface SharedRoleStore {
 
 	Mono<Membership> membership(MembershipKey key, long changedAt);
 
+	/**
+	 * As {@link #membership(MembershipKey, long)}, for when the change times of the membership and its organization
+	 * are not known in-process: they are read in the same round trip, handed to {@code changeTimes} (change key and
+	 * time, 0 for none), and the entry is judged against the later of them.
+	 */
+	Mono<Membership> membership(MembershipKey key, BiConsumer<String, Long> changeTimes);
+
 	Mono<Boolean> putMembership(MembershipKey key, Membership membership, long readStartedAt);
 
 	Mono<PlatformUser> user(String userId, long changedAt);
+
+	/** As {@link #user(String, long)}, reading the user's change time in the same round trip. */
+	Mono<PlatformUser> user(String userId, BiConsumer<String, Long> changeTimes);
 
 	Mono<Boolean> putUser(String userId, PlatformUser user, long readStartedAt);
 
@@ -32,11 +44,19 @@ public interface SharedRoleStore {
 			return Mono.empty();
 		}
 
+		public Mono<Membership> membership(MembershipKey key, BiConsumer<String, Long> changeTimes) {
+			return Mono.empty();
+		}
+
 		public Mono<Boolean> putMembership(MembershipKey key, Membership membership, long readStartedAt) {
 			return Mono.just(false);
 		}
 
 		public Mono<PlatformUser> user(String userId, long changedAt) {
+			return Mono.empty();
+		}
+
+		public Mono<PlatformUser> user(String userId, BiConsumer<String, Long> changeTimes) {
 			return Mono.empty();
 		}
 

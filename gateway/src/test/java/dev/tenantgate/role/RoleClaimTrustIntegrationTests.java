@@ -264,6 +264,11 @@ class RoleClaimTrustIntegrationTests {
 		}
 
 		@Override
+		public void remember(String key, long time) {
+			this.delegate.remember(key, time);
+		}
+
+		@Override
 		public Mono<Long> record(String key, long time) {
 			return this.delegate.record(key, time);
 		}

@@ -31,6 +31,11 @@ public final class LocalChangeTimes implements ChangeTimes {
 		return Mono.just((time != null) ? time : 0L);
 	}
 
+	/** Nothing to do: without a shared store, the times recorded here are all there is. */
+	@Override
+	public void remember(String key, long time) {
+	}
+
 	@Override
 	public Mono<Long> record(String key, long time) {
 		return Mono.just(this.times.asMap().merge(key, time, Math::max));

@@ -63,6 +63,11 @@ public final class RedisChangeTimes implements ChangeTimes {
 			.doOnNext((time) -> this.mirror.asMap().merge(key, time, Math::max));
 	}
 
+	@Override
+	public void remember(String key, long time) {
+		this.mirror.asMap().merge(key, time, Math::max);
+	}
+
 	/** Records a change at {@code time}, keeping the later of it and any time already recorded. */
 	@Override
 	public Mono<Long> record(String key, long time) {

@@ -3,11 +3,13 @@ package dev.tenantgate.role.redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
 import dev.tenantgate.role.SharedRoleStore;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -66,6 +68,12 @@ public final class RedisRoleStore implements SharedRoleStore {
 			.mapNotNull((value) -> RoleValueCodec.decodeMembership(value, notBefore));
 	}
 
+	@Override
+	public Mono<Membership> membership(MembershipKey key, BiConsumer<String, Long> changeTimes) {
+		return readWithChangeTimes(List.of(this.keys.membership(key), this.keys.membershipChange(key),
+				this.keys.organizationChange(key.organizationId())), changeTimes, RoleValueCodec::decodeMembership);
+	}
+
 	/** Writes {@code membership} unless the membership or its organization changed since {@code readStartedAt}. */
 	@Override
 	public Mono<Boolean> putMembership(MembershipKey key, Membership membership, long readStartedAt) {
@@ -81,6 +89,31 @@ public final class RedisRoleStore implements SharedRoleStore {
 		long notBefore = notBefore(changedAt);
 		return offEventLoop(this.redis.opsForValue().get(this.keys.user(userId)))
 			.mapNotNull((value) -> RoleValueCodec.decodeUser(value, notBefore));
+	}
+
+	@Override
+	public Mono<PlatformUser> user(String userId, BiConsumer<String, Long> changeTimes) {
+		return readWithChangeTimes(List.of(this.keys.user(userId), this.keys.userChange(userId)), changeTimes,
+				RoleValueCodec::decodeUser);
+	}
+
+	/**
+	 * One MGET of the entry ({@code keys[0]}) and its change times (the rest): one round trip instead of one per key.
+	 * Lettuce splits an MGET by hash slot on a Redis Cluster.
+	 */
+	private <T> Mono<T> readWithChangeTimes(List<String> keys, BiConsumer<String, Long> changeTimes,
+			EntryDecoder<T> decoder) {
+		return offEventLoop(this.redis.opsForValue().multiGet(keys)).mapNotNull((values) -> {
+			long changedAt = 0;
+			for (int i = 1; i < keys.size(); i++) {
+				String value = values.get(i);
+				long time = (value != null) ? Long.parseLong(value) : 0L;
+				changeTimes.accept(keys.get(i), time);
+				changedAt = Math.max(changedAt, time);
+			}
+			String entry = values.get(0);
+			return (entry != null) ? decoder.decode(entry, notBefore(changedAt)) : null;
+		});
 	}
 
 	private long notBefore(long changedAt) {
@@ -136,6 +169,13 @@ public final class RedisRoleStore implements SharedRoleStore {
 	 */
 	static <T> Mono<T> offEventLoop(Mono<T> call) {
 		return call.subscribeOn(Schedulers.boundedElastic());
+	}
+
+	@FunctionalInterface
+	private interface EntryDecoder<T> {
+
+		@Nullable T decode(String value, long notBefore);
+
 	}
 
 }

@@ -1,0 +1,126 @@
+package dev.tenantgate.role.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.tenantgate.role.Membership;
+import dev.tenantgate.role.MembershipKey;
+import dev.tenantgate.role.PlatformUser;
+import dev.tenantgate.support.TestRedis;
+import dev.tenantgate.support.TestServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shared tier's one-round-trip read (entry and change times in one MGET), against a real Redis: it must answer
+ * exactly as reading the change times first and the entry after does, and hand over every change time it read.
+ */
+class RedisRoleStoreIntegrationTests {
+
+	private static final Duration TOLERANCE = Duration.ofSeconds(1);
+
+	private static final long NOW = 1_800_000_000_000L;
+
+	/** Change times around an entry written at {@link #NOW}: none, long before, within the tolerance, after. */
+	private static final List<Long> CHANGE_TIMES = List.of(0L, NOW - 60_000, NOW - TOLERANCE.toMillis() - 1,
+			NOW - TOLERANCE.toMillis(), NOW - 1, NOW + 5_000);
+
+	private TestRedis testRedis;
+
+	private ReactiveStringRedisTemplate redis;
+
+	private RedisKeys keys;
+
+	private RedisRoleStore store;
+
+	@BeforeEach
+	void connect() {
+		this.testRedis = new TestRedis(TestServices.require());
+		this.redis = this.testRedis.template();
+		this.keys = this.testRedis.keys();
+		this.store = new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofSeconds(30),
+				TOLERANCE);
+	}
+
+	@AfterEach
+	void cleanUp() {
+		if (this.testRedis != null) {
+			this.testRedis.close();
+		}
+	}
+
+	@Test
+	void membershipReadWithItsChangeTimesAnswersAsTheTwoStepRead() {
+		int served = 0;
+		int refused = 0;
+		int caseNumber = 0;
+		for (Long memberChange : CHANGE_TIMES) {
+			for (Long organizationChange : CHANGE_TIMES) {
+				for (boolean cached : List.of(true, false)) {
+					MembershipKey key = new MembershipKey("u" + caseNumber, "o" + caseNumber++);
+					if (cached) {
+						set(this.keys.membership(key), RoleValueCodec.encode(Membership.of("staff"), NOW));
+					}
+					setChange(this.keys.membershipChange(key), memberChange);
+					setChange(this.keys.organizationChange(key.organizationId()), organizationChange);
+					Map<String, Long> handed = new HashMap<>();
+
+					Membership oneTrip = this.store.membership(key, handed::put).block(Duration.ofSeconds(5));
+					Membership twoSteps = this.store.membership(key, Math.max(memberChange, organizationChange))
+						.block(Duration.ofSeconds(5));
+
+					assertThat(oneTrip).as("change times %s, %s", memberChange, organizationChange).isEqualTo(twoSteps);
+					assertThat(handed).containsExactlyInAnyOrderEntriesOf(Map.of(this.keys.membershipChange(key),
+							memberChange, this.keys.organizationChange(key.organizationId()), organizationChange));
+					if (oneTrip != null) {
+						served++;
+					}
+					else if (cached) {
+						refused++;
+					}
+				}
+			}
+		}
+		// Neither side is vacuous: entries are served and entries from before a change are refused.
+		assertThat(served).isGreaterThan(5);
+		assertThat(refused).isGreaterThan(5);
+	}
+
+	@Test
+	void userReadWithItsChangeTimeAnswersAsTheTwoStepRead() {
+		List<String> answers = new ArrayList<>();
+		int caseNumber = 0;
+		for (Long change : CHANGE_TIMES) {
+			String userId = "user" + caseNumber++;
+			set(this.keys.user(userId), RoleValueCodec.encode(new PlatformUser(true, Set.of("admin"), false, null), NOW));
+			setChange(this.keys.userChange(userId), change);
+			Map<String, Long> handed = new HashMap<>();
+
+			PlatformUser oneTrip = this.store.user(userId, handed::put).block(Duration.ofSeconds(5));
+
+			assertThat(oneTrip).isEqualTo(this.store.user(userId, change).block(Duration.ofSeconds(5)));
+			assertThat(handed).containsExactly(Map.entry(this.keys.userChange(userId), change));
+			answers.add((oneTrip != null) ? "served" : "refused");
+		}
+		assertThat(answers).containsExactly("served", "served", "served", "refused", "refused", "refused");
+	}
+
+	private void set(String key, String value) {
+		this.redis.opsForValue().set(key, value, Duration.ofMinutes(1)).block(Duration.ofSeconds(5));
+	}
+
+	private void setChange(String key, long time) {
+		if (time > 0) {
+			set(key, Long.toString(time));
+		}
+	}
+
+}
