@@ -14,7 +14,9 @@
 # tokens once they are up (bench/tools/mint.mjs); primes all four at once for 30 s, then each gateway alone (20 s
 # per request file, -t2 -c32); then, for each
 # scenario, wrk -t2 -c32 --latency for 15 s of warm-up and 15 s measured; then one-connection runs (-t1 -c1, 6 s)
-# and paced runs (-t2 -c16, a 20 ms pause per connection after each response, 10 s) for the latency each tier adds.
+# and paced runs (-t2 -c16, a 20 ms pause per connection after each response, 10 s) for the latency each tier adds;
+# then six alternating rounds (10 s each, -t2 -c32) of plain SCG and tenantgate warm EdDSA, whose median ratio does
+# not depend on the machine keeping one speed for the whole run.
 # Prints the tables (bench/tools/report.mjs); everything lands in bench/target/run/.
 #
 # Needs Java 17, Node 20, psql, redis-cli, curl, and PostgreSQL, Redis and NATS on localhost (as for ./mvnw verify).
@@ -22,7 +24,7 @@
 # REDIS_PORT (127.0.0.1, 6379); NATS_URL (nats://127.0.0.1:4222); BENCH_DB (tenantgate_bench);
 # BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP (15s), BENCH_DURATION (15s), BENCH_C1_DURATION (6s),
 # BENCH_PACED_DURATION (10s), BENCH_PRIME_EACH (20s: each gateway alone, per request file), BENCH_PRIME (30s: all
-# at once);
+# at once); BENCH_ROUNDS (6) and BENCH_ROUND_DURATION (10s): the alternating rounds of plain SCG and tenantgate (0: none);
 # BENCH_JAVA_OPTS (-Xms1g -Xmx1g, the same for every gateway); BENCH_PROFILE="<scenario label> ..." records those
 # scenarios' measured runs with JFR and prints the hottest frames; BENCH_SCENARIOS (labels, in order; default all)
 # and BENCH_SKIP_LATENCY=1 (no one-connection and paced runs) run a subset (the tables then lack rows);
@@ -51,6 +53,8 @@ PACED_DURATION="${BENCH_PACED_DURATION:-10s}"
 PACE=20
 PRIME="${BENCH_PRIME:-30s}"
 PRIME_EACH="${BENCH_PRIME_EACH:-20s}"
+ROUNDS="${BENCH_ROUNDS:-6}"
+ROUND_DURATION="${BENCH_ROUND_DURATION:-10s}"
 SCENARIOS="${BENCH_SCENARIOS:-direct plain-scg spring-security tg-warm-rs256 tg-warm-eddsa tg-mix-20pct-denied tg-redis-tier tg-postgres-tier}"
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}"
 PROFILE="${BENCH_PROFILE:-}"
@@ -269,6 +273,35 @@ tier_delta() {
     END { print "BENCH-TIERS label=" label line }' <(echo "$2") <(echo "$3")
 }
 
+# measure <label> <port> <requests file> <duration>: a measured run (-t$THREADS -c$CONNECTIONS) with the server's CPU
+measure() {
+  local label="$1" port="$2" server ticks threads
+  server="$(server_pid "$port")"
+  ticks="$(group_ticks "$server")"
+  threads="$(thread_ticks "$server")"
+  wrk_run "$label" "$port" "$3" "$THREADS" "$CONNECTIONS" "$4"
+  echo "BENCH-CPU label=$label ticks=$(($(group_ticks "$server") - ticks)) hz=$(getconf CLK_TCK)" >>"$WORK/results.txt"
+  thread_delta "$label" "$threads" "$(thread_ticks "$server")" >>"$WORK/results.txt"
+}
+
+# alternating_rounds: plain SCG and tenantgate (warm, EdDSA) measured in turns, the order swapped every round, so
+# that a machine getting faster or slower during the run weighs on both alike
+alternating_rounds() {
+  local round label order
+  say "alternating rounds: plain SCG and tenantgate warm EdDSA, $ROUNDS rounds of $ROUND_DURATION each" \
+    "(-t$THREADS -c$CONNECTIONS), the order swapped every round"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    if ((round % 2)); then order=(plain-scg tg-warm-eddsa); else order=(tg-warm-eddsa plain-scg); fi
+    for label in "${order[@]}"; do
+      case "$label" in
+        plain-scg) measure "round$round-$label" "$PLAIN_PORT" warm-rs256.txt "$ROUND_DURATION" ;;
+        tg-warm-eddsa) measure "round$round-$label" "$TG_PORT" warm-eddsa.txt "$ROUND_DURATION" ;;
+      esac
+    done
+    grep -E "^BENCH-RESULT label=round$round-" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
+  done
+}
+
 # scenario <label> <port> <requests file> [warm-up requests file]: the warm-up, then the measured run
 scenario() {
   local label="$1" port="$2" file="$3" warmup_file="${4:-$3}" before=
@@ -276,13 +309,7 @@ scenario() {
   wrk_run "warmup-$label" "$port" "$warmup_file" "$THREADS" "$CONNECTIONS" "$WARMUP"
   [[ " $PROFILE " == *" $label "* ]] && profile_start "$port"
   [[ $label == tg-* ]] && before="$(tier_counts "$port")"
-  local server ticks threads
-  server="$(server_pid "$port")"
-  ticks="$(group_ticks "$server")"
-  threads="$(thread_ticks "$server")"
-  wrk_run "$label" "$port" "$file" "$THREADS" "$CONNECTIONS" "$DURATION"
-  echo "BENCH-CPU label=$label ticks=$(($(group_ticks "$server") - ticks)) hz=$(getconf CLK_TCK)" >>"$WORK/results.txt"
-  thread_delta "$label" "$threads" "$(thread_ticks "$server")" >>"$WORK/results.txt"
+  measure "$label" "$port" "$file" "$DURATION"
   [[ $label == tg-* ]] && tier_delta "$label" "$before" "$(tier_counts "$port")" >>"$WORK/results.txt"
   [[ " $PROFILE " == *" $label "* ]] && profile_stop "$label"
   grep -E "^BENCH-(RESULT|TIERS|CPU|THREADS) label=$label( |$)" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
@@ -478,6 +505,10 @@ run_http() {
     wrk_run paced-tg-warm-eddsa "$TG_PORT" warm-eddsa.txt 2 16 "$PACED_DURATION" "$PACE"
     wrk_run paced-tg-redis-tier "$TG_REDIS_PORT" lookup.txt 2 16 "$PACED_DURATION" "$PACE"
     wrk_run paced-tg-postgres-tier "$TG_PORT" cold-paced.txt 2 16 "$PACED_DURATION" "$PACE"
+  fi
+
+  if ((ROUNDS > 0)) && [[ " $SCENARIOS " == *" plain-scg "* && " $SCENARIOS " == *" tg-warm-eddsa "* ]]; then
+    alternating_rounds
   fi
 
   local others elapsed=$((SECONDS - started)) heap_after
