@@ -99,7 +99,7 @@ public final class RedisRoleStore implements SharedRoleStore {
 
 	/**
 	 * One MGET of the entry ({@code keys[0]}) and its change times (the rest): one round trip instead of one per key.
-	 * Lettuce splits an MGET by hash slot on a Redis Cluster.
+	 * Like the fill script, it expects a single Redis server (not a Cluster, where these keys hash to other slots).
 	 */
 	private <T> Mono<T> readWithChangeTimes(List<String> keys, BiConsumer<String, Long> changeTimes,
 			EntryDecoder<T> decoder) {
