@@ -14,6 +14,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -35,6 +36,8 @@ public final class RedisRoleStore implements SharedRoleStore {
 			redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 			return 1
 			""", Long.class);
+
+	private static final Scheduler DISPATCH = Schedulers.newSingle("tenantgate-redis", true);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -166,9 +169,14 @@ public final class RedisRoleStore implements SharedRoleStore {
 	/**
 	 * Spring Data opens its shared Redis connection synchronously on first use (and after it was lost): subscribing
 	 * off the event loop keeps a hanging Redis from stalling Netty's threads; the caller's time limit still applies.
+	 * <p>
+	 * All Redis calls are subscribed on one thread of their own. Subscribing is short (the command is handed to
+	 * Lettuce's event loop), so under load that thread takes call after call without sleeping, where the calls spread
+	 * over {@code boundedElastic}'s workers woke one of them for each; while a connection is being opened, the calls
+	 * waited for the same lock there too.
 	 */
 	static <T> Mono<T> offEventLoop(Mono<T> call) {
-		return call.subscribeOn(Schedulers.boundedElastic());
+		return call.subscribeOn(DISPATCH);
 	}
 
 	@FunctionalInterface
