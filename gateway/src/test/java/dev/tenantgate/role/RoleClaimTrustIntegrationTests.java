@@ -26,10 +26,10 @@ import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
@@ -57,7 +57,8 @@ class RoleClaimTrustIntegrationTests {
 
 	private final MutableClock clock = new MutableClock(Instant.now());
 
-	private TestRedis testRedis;
+	@RegisterExtension
+	final TestRedis testRedis = new TestRedis();
 
 	private ReactiveStringRedisTemplate redis;
 
@@ -89,7 +90,6 @@ class RoleClaimTrustIntegrationTests {
 
 	@BeforeEach
 	void connect() {
-		this.testRedis = new TestRedis(services);
 		this.redis = this.testRedis.template();
 		this.keys = this.testRedis.keys();
 		this.changes = new CountingChangeTimes(newChangeTimes());
@@ -105,11 +105,6 @@ class RoleClaimTrustIntegrationTests {
 		String organization = fixtures.organization();
 		fixtures.member(user, organization, "viewer");
 		this.key = new MembershipKey(user, organization);
-	}
-
-	@AfterEach
-	void cleanUp() {
-		this.testRedis.close();
 	}
 
 	@Test

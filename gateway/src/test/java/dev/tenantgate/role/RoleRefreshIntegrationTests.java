@@ -14,10 +14,9 @@ import dev.tenantgate.role.redis.RedisRoleStore;
 import dev.tenantgate.support.MutableClock;
 import dev.tenantgate.support.TestGuards;
 import dev.tenantgate.support.TestRedis;
-import dev.tenantgate.support.TestServices;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -54,7 +53,8 @@ class RoleRefreshIntegrationTests {
 
 	private final BetterAuthRepository database = mock(BetterAuthRepository.class);
 
-	private TestRedis testRedis;
+	@RegisterExtension
+	final TestRedis testRedis = new TestRedis();
 
 	private ReactiveStringRedisTemplate redis;
 
@@ -64,7 +64,6 @@ class RoleRefreshIntegrationTests {
 
 	@BeforeEach
 	void connect() {
-		this.testRedis = new TestRedis(TestServices.require());
 		this.redis = this.testRedis.template();
 		this.keys = this.testRedis.keys();
 		RedisRoleStore store = new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
@@ -73,13 +72,6 @@ class RoleRefreshIntegrationTests {
 		this.resolver = new RoleResolver(this.local, store, changes, this.keys, this.database,
 				TestGuards.permissive("redis", Duration.ofSeconds(2)),
 				TestGuards.permissive("postgres", Duration.ofSeconds(5)), this.clock);
-	}
-
-	@AfterEach
-	void cleanUp() {
-		if (this.testRedis != null) {
-			this.testRedis.close();
-		}
 	}
 
 	@Test

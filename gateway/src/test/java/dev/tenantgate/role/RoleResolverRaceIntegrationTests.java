@@ -13,10 +13,9 @@ import dev.tenantgate.role.redis.RedisRoleStore;
 import dev.tenantgate.support.MutableClock;
 import dev.tenantgate.support.TestGuards;
 import dev.tenantgate.support.TestRedis;
-import dev.tenantgate.support.TestServices;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -50,7 +49,8 @@ class RoleResolverRaceIntegrationTests {
 
 	private final MutableClock clock = new MutableClock(Instant.now());
 
-	private TestRedis testRedis;
+	@RegisterExtension
+	final TestRedis testRedis = new TestRedis();
 
 	private ReactiveStringRedisTemplate redis;
 
@@ -58,16 +58,8 @@ class RoleResolverRaceIntegrationTests {
 
 	@BeforeEach
 	void connect() {
-		this.testRedis = new TestRedis(TestServices.require());
 		this.redis = this.testRedis.template();
 		this.keys = this.testRedis.keys();
-	}
-
-	@AfterEach
-	void cleanUp() {
-		if (this.testRedis != null) {
-			this.testRedis.close();
-		}
 	}
 
 	@Test // issue-3

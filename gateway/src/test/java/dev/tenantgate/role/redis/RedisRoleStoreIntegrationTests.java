@@ -11,10 +11,9 @@ import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
 import dev.tenantgate.support.TestRedis;
-import dev.tenantgate.support.TestServices;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +32,8 @@ class RedisRoleStoreIntegrationTests {
 	private static final List<Long> CHANGE_TIMES = List.of(0L, NOW - 60_000, NOW - TOLERANCE.toMillis() - 1,
 			NOW - TOLERANCE.toMillis(), NOW - 1, NOW + 5_000);
 
-	private TestRedis testRedis;
+	@RegisterExtension
+	final TestRedis testRedis = new TestRedis();
 
 	private ReactiveStringRedisTemplate redis;
 
@@ -43,18 +43,10 @@ class RedisRoleStoreIntegrationTests {
 
 	@BeforeEach
 	void connect() {
-		this.testRedis = new TestRedis(TestServices.require());
 		this.redis = this.testRedis.template();
 		this.keys = this.testRedis.keys();
 		this.store = new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofSeconds(30),
 				TOLERANCE);
-	}
-
-	@AfterEach
-	void cleanUp() {
-		if (this.testRedis != null) {
-			this.testRedis.close();
-		}
 	}
 
 	@Test
