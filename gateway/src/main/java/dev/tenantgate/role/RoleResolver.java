@@ -116,7 +116,7 @@ public final class RoleResolver {
 			}
 
 			public void put(String key, PlatformUser value, long generation, long readStartedAt) {
-				if (!changedJustBefore(readStartedAt, keys.userChange(key), keys.userChange(key))) {
+				if (!changedJustBefore(readStartedAt, keys.userChange(key), null)) {
 					local.putUser(key, value, generation);
 				}
 			}
@@ -196,13 +196,14 @@ public final class RoleResolver {
 		this.heard.setTolerance(quietPeriod.toMillis());
 	}
 
-	private boolean changedJustBefore(long readStartedAt, String first, String second) {
+	/** Whether either key ({@code second} may be null) changed shortly before the read began, as far as known here. */
+	private boolean changedJustBefore(long readStartedAt, String first, @Nullable String second) {
 		if (readStartedAt <= 0) {
 			return false;
 		}
 		long notBefore = readStartedAt - this.fillQuietPeriodMillis;
 		Long a = this.changes.known(first);
-		Long b = this.changes.known(second);
+		Long b = (second != null) ? this.changes.known(second) : null;
 		return (a != null && a >= notBefore) || (b != null && b >= notBefore);
 	}
 
