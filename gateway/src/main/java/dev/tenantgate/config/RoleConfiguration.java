@@ -1,6 +1,7 @@
 package dev.tenantgate.config;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 import dev.tenantgate.role.ChangeTimes;
@@ -12,6 +13,7 @@ import dev.tenantgate.role.db.SchemaVerifier;
 import dev.tenantgate.role.local.LocalChangeTimes;
 import dev.tenantgate.role.local.LocalRoleCache;
 import dev.tenantgate.role.redis.RedisChangeTimes;
+import dev.tenantgate.role.redis.RedisConnectionOpener;
 import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +22,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,6 +69,16 @@ class RoleConfiguration {
 		}
 		return new RedisRoleStore(redis.getObject(), keys, settings.ttl(), settings.negativeTtl(),
 				settings.clockTolerance());
+	}
+
+	/**
+	 * Opens the shared Redis connection before the web server takes requests, waiting up to 2 s for it (the
+	 * connection's own time limit is {@code spring.data.redis.connect-timeout}, 1 s in application.yml).
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "tenantgate.roles.redis.enabled", havingValue = "true", matchIfMissing = true)
+	RedisConnectionOpener redisConnectionOpener(ReactiveStringRedisTemplate redis) {
+		return new RedisConnectionOpener(redis, Duration.ofSeconds(2));
 	}
 
 	/** Change times shared in Redis, or held in-process when Redis is off. */

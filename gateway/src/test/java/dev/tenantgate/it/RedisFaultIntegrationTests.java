@@ -61,6 +61,8 @@ class RedisFaultIntegrationTests extends GatewayIntegrationTestSupport {
 	static void properties(DynamicPropertyRegistry registry) {
 		TestServices.Endpoints services = TestServices.require();
 		redisProxy = TcpProxy.start("redis", services.redisHost(), services.redisPort());
+		// The gateway starts while Redis hangs (the first test): it must start anyway and open the connection later.
+		redisProxy.blackhole();
 		registerGateway(registry, SchemaPreset.PLURAL_SNAKE, "spring.data.redis.host=127.0.0.1",
 				"spring.data.redis.port=" + redisProxy.port(), "tenantgate.nats.url=" + services.natsUrl(),
 				"tenantgate.nats.subject-prefix=" + PREFIX, "tenantgate.roles.local.ttl=2s",
@@ -99,17 +101,15 @@ class RedisFaultIntegrationTests extends GatewayIntegrationTestSupport {
 	}
 
 	/**
-	 * Runs first, so the gateway has never talked to Redis yet: Redis hangs before the first lookup, as when the
-	 * gateway (re)starts during a Redis incident.
+	 * Runs first: Redis has hung since before the gateway started, as when the gateway (re)starts during a Redis
+	 * incident, so the gateway has never had a Redis connection yet.
 	 */
 	// issue-4
 	@Test
 	@Order(1)
 	void answersStayExactWhenRedisHangsBeforeTheFirstLookup() {
-		assertThat(redisProxy.connectionsAccepted()).as("precondition: no Redis connection made yet").isZero();
 		List<Traffic.Probe> probes = tenantProbes();
 		Traffic traffic = new Traffic(this.port);
-		redisProxy.blackhole();
 		Traffic.Report hanging = traffic.run(probes, 4, Duration.ofSeconds(4), 4000);
 		redisProxy.restore();
 		awaitGatewayRedis();

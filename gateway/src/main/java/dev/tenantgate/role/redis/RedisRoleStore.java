@@ -2,6 +2,8 @@ package dev.tenantgate.role.redis;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -9,6 +11,8 @@ import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
 import dev.tenantgate.role.SharedRoleStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
@@ -27,6 +31,8 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class RedisRoleStore implements SharedRoleStore {
 
+	private static final Log logger = LogFactory.getLog(RedisRoleStore.class);
+
 	// KEYS[1] entry, KEYS[2..] change-time keys; ARGV[1] value, ARGV[2] ttl ms, ARGV[3] read start ms minus tolerance
 	private static final RedisScript<Long> FILL_IF_UNCHANGED = RedisScript.of("""
 			for i = 2, #KEYS do
@@ -37,7 +43,12 @@ public final class RedisRoleStore implements SharedRoleStore {
 			return 1
 			""", Long.class);
 
-	private static final Scheduler DISPATCH = Schedulers.newSingle("tenantgate-redis", true);
+	// A plain Executor: Reactor would wrap an ExecutorService as a scheduler that interrupts (see offEventLoop).
+	private static final Scheduler DISPATCH = Schedulers.fromExecutor(Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "tenantgate-redis");
+		thread.setDaemon(true);
+		return thread;
+	})::execute);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -174,9 +185,22 @@ public final class RedisRoleStore implements SharedRoleStore {
 	 * Lettuce's event loop), so under load that thread takes call after call without sleeping, where the calls spread
 	 * over {@code boundedElastic}'s workers woke one of them for each; while a connection is being opened, the calls
 	 * waited for the same lock there too.
+	 * <p>
+	 * A plain executor, not {@link Schedulers#newSingle}: Reactor interrupts a scheduler's running task when its
+	 * subscriber cancels. A call cancelled by its time limit while Spring Data opened the connection broke the opening
+	 * off, the next call began another, and the cancelled call's error was logged as dropped. Now the opening
+	 * finishes, and the calls queued behind it that time out meanwhile go on to the database as before.
 	 */
 	static <T> Mono<T> offEventLoop(Mono<T> call) {
-		return call.subscribeOn(DISPATCH);
+		return Mono.defer(() -> {
+			// A call whose time limit ran out while the connection was being opened is cancelled; when the opening
+			// then fails, its error has no one to go to, and Reactor would log it as dropped, with its stack trace.
+			AtomicBoolean abandoned = new AtomicBoolean();
+			return call.onErrorResume((ex) -> abandoned.get(), (ex) -> {
+				logger.debug("Redis call failed after its caller gave up: " + ex);
+				return Mono.empty();
+			}).doOnCancel(() -> abandoned.set(true)).subscribeOn(DISPATCH);
+		});
 	}
 
 	@FunctionalInterface
