@@ -3,6 +3,8 @@ package dev.tenantgate.role;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -96,6 +98,11 @@ public final class RoleResolver {
 						: redis.membership(key, changes::remember);
 			}
 
+			public Mono<Map<MembershipKey, Membership>> getAll(List<MembershipKey> batch) {
+				return redis.memberships(batch, (key) -> knownChange(keys.membershipChange(key),
+						keys.organizationChange(key.organizationId())), changes::remember);
+			}
+
 			public Mono<?> put(MembershipKey key, Membership value, long readStartedAt) {
 				return redis.putMembership(key, value, readStartedAt);
 			}
@@ -126,6 +133,10 @@ public final class RoleResolver {
 			public Mono<PlatformUser> get(String key) {
 				Long changedAt = knownLatestChange(keys.userChange(key), null);
 				return (changedAt != null) ? redis.user(key, changedAt) : redis.user(key, changes::remember);
+			}
+
+			public Mono<Map<String, PlatformUser>> getAll(List<String> batch) {
+				return redis.users(batch, (key) -> knownChange(keys.userChange(key), null), changes::remember);
 			}
 
 			public Mono<?> put(String key, PlatformUser value, long readStartedAt) {
@@ -271,6 +282,13 @@ public final class RoleResolver {
 		Long firstKnown = this.changes.known(first);
 		Long secondKnown = (second != null) ? this.changes.known(second) : Long.valueOf(0);
 		return (firstKnown != null && secondKnown != null) ? Math.max(firstKnown, secondKnown) : null;
+	}
+
+	/** The later change time of the two keys ({@code second} may be null) held in-process; 0 when neither is. */
+	private long knownChange(String first, @Nullable String second) {
+		Long a = this.changes.known(first);
+		Long b = (second != null) ? this.changes.known(second) : null;
+		return Math.max((a != null) ? a : 0, (b != null) ? b : 0);
 	}
 
 	/**

@@ -1,6 +1,9 @@
 package dev.tenantgate.role;
 
+import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.ToLongFunction;
 
 import reactor.core.publisher.Mono;
 
@@ -28,6 +31,18 @@ public interface SharedRoleStore {
 	Mono<PlatformUser> user(String userId, BiConsumer<String, Long> changeTimes);
 
 	Mono<Boolean> putUser(String userId, PlatformUser user, long readStartedAt);
+
+	/**
+	 * Several memberships in one round trip (the in-process tier's background refreshes): each is read with its
+	 * change times, as by {@link #membership(MembershipKey, BiConsumer)}, and judged against the later of them and
+	 * {@code knownChange} (a change time held in-process, 0 for none). The map holds the entries found and trusted.
+	 */
+	Mono<Map<MembershipKey, Membership>> memberships(List<MembershipKey> keys, ToLongFunction<MembershipKey> knownChange,
+			BiConsumer<String, Long> changeTimes);
+
+	/** Several users in one round trip, as {@link #memberships(List, ToLongFunction, BiConsumer)}. */
+	Mono<Map<String, PlatformUser>> users(List<String> userIds, ToLongFunction<String> knownChange,
+			BiConsumer<String, Long> changeTimes);
 
 	void distrustEntriesBefore(long time);
 
@@ -62,6 +77,16 @@ public interface SharedRoleStore {
 
 		public Mono<Boolean> putUser(String userId, PlatformUser user, long readStartedAt) {
 			return Mono.just(false);
+		}
+
+		public Mono<Map<MembershipKey, Membership>> memberships(List<MembershipKey> keys,
+				ToLongFunction<MembershipKey> knownChange, BiConsumer<String, Long> changeTimes) {
+			return Mono.just(Map.of());
+		}
+
+		public Mono<Map<String, PlatformUser>> users(List<String> userIds, ToLongFunction<String> knownChange,
+				BiConsumer<String, Long> changeTimes) {
+			return Mono.just(Map.of());
 		}
 
 		public void distrustEntriesBefore(long time) {

@@ -1,6 +1,9 @@
 package dev.tenantgate.role;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -11,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One value looked up through three tiers, first answer wins: the in-process cache, the shared store (Redis), the
@@ -30,6 +34,12 @@ final class TieredLookup<K, V> {
 
 	private static final Log logger = LogFactory.getLog(TieredLookup.class);
 
+	/** How long a value due to be read again waits for others, to be read with them in one round trip. */
+	static final Duration REFRESH_WINDOW = Duration.ofMillis(50);
+
+	/** The most values read again in one round trip. */
+	static final int REFRESH_BATCH = 100;
+
 	private final String name;
 
 	private final LocalTier<K, V> local;
@@ -46,6 +56,8 @@ final class TieredLookup<K, V> {
 
 	private final BiConsumer<ResolutionTrace, String> trace;
 
+	private final RefreshBatcher<K> refreshes;
+
 	private volatile TierObserver observer = TierObserver.NONE;
 
 	TieredLookup(String name, BiConsumer<ResolutionTrace, String> trace, LocalTier<K, V> local, SharedTier<K, V> shared,
@@ -59,19 +71,21 @@ final class TieredLookup<K, V> {
 		this.sharedGuard = sharedGuard;
 		this.loadGuard = loadGuard;
 		this.clock = clock;
+		this.refreshes = new RefreshBatcher<>(REFRESH_WINDOW, REFRESH_BATCH, Schedulers.parallel(), this::refresh);
 	}
 
 	/**
 	 * The in-process tier is read at once, and a hit is returned as {@code Mono.just} (so callers can chain it without
 	 * operators, see {@link dev.tenantgate.support.ScalarMono}); the lower tiers are read on subscription. A hit past
-	 * its refresh time also starts reading the value again in the background ({@link LocalEntry}).
+	 * its refresh time also has the value read again in the background ({@link LocalEntry}), in a batch with the
+	 * others that come due within {@link #REFRESH_WINDOW} ({@link RefreshBatcher}).
 	 */
 	Mono<V> get(K key, ResolutionTrace trace) {
 		LocalEntry<V> cached = this.local.get(key);
 		if (cached != null) {
 			answered(trace, Tier.LOCAL, 0);
 			if (this.local.claimRefresh(cached)) {
-				refresh(key);
+				this.refreshes.add(key);
 			}
 			return Mono.just(cached.value());
 		}
@@ -88,9 +102,31 @@ final class TieredLookup<K, V> {
 		return fromShared(key, trace, generation).switchIfEmpty(Mono.defer(() -> fromDatabase(key, trace, generation)));
 	}
 
-	private void refresh(K key) {
-		fromLowerTiers(key, null).subscribe(null,
-				(ex) -> logger.debug(this.name + ": background refresh failed, the cached value expires as usual: " + ex));
+	/**
+	 * Reads a batch of values again in the background: the shared tier in one round trip, the database for each
+	 * value it does not hold.
+	 */
+	private void refresh(List<K> keys) {
+		// Noted before any lower tier is read, as in fromLowerTiers.
+		long generation = this.local.generation();
+		long started = System.nanoTime();
+		this.sharedGuard.guard(Mono.defer(() -> this.shared.getAll(keys))).onErrorResume((ex) -> {
+			logger.debug(this.name + ": shared tier failed, reading the database: " + ex);
+			return Mono.just(Map.of());
+		}).subscribe((found) -> {
+			long nanos = System.nanoTime() - started;
+			for (K key : keys) {
+				V value = found.get(key);
+				if (value != null) {
+					this.observer.refreshed(Tier.REDIS, nanos);
+					this.local.put(key, value, generation, 0);
+				}
+				else {
+					fromDatabase(key, null, generation).subscribe(null, (ex) -> logger
+						.debug(this.name + ": background refresh failed, the cached value expires as usual: " + ex));
+				}
+			}
+		});
 	}
 
 	private Mono<V> fromShared(K key, @Nullable ResolutionTrace trace, long generation) {
@@ -195,6 +231,9 @@ final class TieredLookup<K, V> {
 	interface SharedTier<K, V> {
 
 		Mono<V> get(K key);
+
+		/** The values of several keys, in one round trip; a key the tier does not hold is left out. */
+		Mono<Map<K, V>> getAll(List<K> keys);
 
 		Mono<?> put(K key, V value, long readStartedAt);
 

@@ -2,8 +2,14 @@ package dev.tenantgate.role;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.local.LocalEntry;
@@ -17,14 +23,22 @@ import dev.tenantgate.support.TestRedis;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mockito.ArgumentCaptor;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -60,16 +74,19 @@ class RoleRefreshIntegrationTests {
 
 	private RedisKeys keys;
 
+	private RedisRoleStore store;
+
 	private RoleResolver resolver;
 
 	@BeforeEach
 	void connect() {
 		this.redis = this.testRedis.template();
 		this.keys = this.testRedis.keys();
-		RedisRoleStore store = new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
-				Duration.ofSeconds(1));
+		// A spy, to count the round trips of the refreshes; every call goes to the real store.
+		this.store = spy(new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
+				Duration.ofSeconds(1)));
 		RedisChangeTimes changes = new RedisChangeTimes(this.redis, Duration.ofMinutes(30), Duration.ofMinutes(1), 1000);
-		this.resolver = new RoleResolver(this.local, store, changes, this.keys, this.database,
+		this.resolver = new RoleResolver(this.local, this.store, changes, this.keys, this.database,
 				TestGuards.permissive("redis", Duration.ofSeconds(2)),
 				TestGuards.permissive("postgres", Duration.ofSeconds(5)), this.clock);
 	}
@@ -106,6 +123,37 @@ class RoleRefreshIntegrationTests {
 	}
 
 	@Test
+	void valuesDueTogetherAreReadAgainInOneRoundTrip() {
+		List<String> users = IntStream.range(0, 40).mapToObj((i) -> "batch-user-" + i).toList();
+		for (String user : users) {
+			given(this.database.user(user)).willReturn(Mono.just(MEMBER));
+			assertThat(lookup(user, "postgres")).isEqualTo(MEMBER);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> users.stream()
+			.allMatch((user) -> this.redis.hasKey(this.keys.user(user)).block(Duration.ofSeconds(5))));
+		Map<String, LocalEntry<PlatformUser>> first = users.stream()
+			.collect(Collectors.toMap(Function.identity(), this.local::userEntry));
+		clearInvocations(this.store);
+
+		advance(Duration.ofMillis(7_600));
+		for (String user : users) {
+			assertThat(lookup(user, "local")).isEqualTo(MEMBER);
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> users.stream().allMatch((user) -> this.local.userEntry(user) != first.get(user)));
+
+		ArgumentCaptor<List<String>> batches = ArgumentCaptor.captor();
+		verify(this.store, atLeastOnce()).users(batches.capture(), any(), any());
+		assertThat(batches.getAllValues()).as("round trips").hasSizeLessThan(users.size() / 4);
+		assertThat(batches.getAllValues().stream().flatMap(List::stream)).containsExactlyInAnyOrderElementsOf(users);
+		verify(this.store, never()).user(anyString(), any(BiConsumer.class));
+		verify(this.store, never()).user(anyString(), anyLong());
+		for (String user : users) {
+			verify(this.database, times(1)).user(user);
+		}
+	}
+
+	@Test
 	void invalidationDuringTheRefreshKeepsTheRefreshedValueOut() {
 		Sinks.One<PlatformUser> refreshRead = Sinks.one();
 		given(this.database.user(USER)).willReturn(Mono.just(MEMBER), refreshRead.asMono(), Mono.just(ADMIN));
@@ -126,8 +174,12 @@ class RoleRefreshIntegrationTests {
 	}
 
 	private PlatformUser lookup(String expectedSource) {
+		return lookup(USER, expectedSource);
+	}
+
+	private PlatformUser lookup(String userId, String expectedSource) {
 		ResolutionTrace trace = new ResolutionTrace();
-		PlatformUser user = this.resolver.user(USER, trace).block(Duration.ofSeconds(5));
+		PlatformUser user = this.resolver.user(userId, trace).block(Duration.ofSeconds(5));
 		assertThat(trace.userSource()).isEqualTo(expectedSource);
 		return user;
 	}

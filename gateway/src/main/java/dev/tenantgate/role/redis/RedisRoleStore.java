@@ -1,11 +1,16 @@
 package dev.tenantgate.role.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
@@ -111,23 +116,72 @@ public final class RedisRoleStore implements SharedRoleStore {
 				RoleValueCodec::decodeUser);
 	}
 
+	@Override
+	public Mono<Map<MembershipKey, Membership>> memberships(List<MembershipKey> keys,
+			ToLongFunction<MembershipKey> knownChange, BiConsumer<String, Long> changeTimes) {
+		return readAllWithChangeTimes(keys, (key) -> List.of(this.keys.membership(key), this.keys.membershipChange(key),
+				this.keys.organizationChange(key.organizationId())), knownChange, changeTimes,
+				RoleValueCodec::decodeMembership);
+	}
+
+	@Override
+	public Mono<Map<String, PlatformUser>> users(List<String> userIds, ToLongFunction<String> knownChange,
+			BiConsumer<String, Long> changeTimes) {
+		return readAllWithChangeTimes(userIds,
+				(userId) -> List.of(this.keys.user(userId), this.keys.userChange(userId)), knownChange, changeTimes,
+				RoleValueCodec::decodeUser);
+	}
+
 	/**
 	 * One MGET of the entry ({@code keys[0]}) and its change times (the rest): one round trip instead of one per key.
 	 * Like the fill script, it expects a single Redis server (not a Cluster, where these keys hash to other slots).
 	 */
 	private <T> Mono<T> readWithChangeTimes(List<String> keys, BiConsumer<String, Long> changeTimes,
 			EntryDecoder<T> decoder) {
-		return offEventLoop(this.redis.opsForValue().multiGet(keys)).mapNotNull((values) -> {
-			long changedAt = 0;
-			for (int i = 1; i < keys.size(); i++) {
-				String value = values.get(i);
-				long time = (value != null) ? Long.parseLong(value) : 0L;
-				changeTimes.accept(keys.get(i), time);
-				changedAt = Math.max(changedAt, time);
+		return offEventLoop(this.redis.opsForValue().multiGet(keys))
+			.mapNotNull((values) -> judge(keys, values, 0, 0, changeTimes, decoder));
+	}
+
+	/** As {@link #readWithChangeTimes}, for several entries in one MGET; {@code redisKeys} gives each one's keys. */
+	private <K, T> Mono<Map<K, T>> readAllWithChangeTimes(List<K> entries, Function<K, List<String>> redisKeys,
+			ToLongFunction<K> knownChange, BiConsumer<String, Long> changeTimes, EntryDecoder<T> decoder) {
+		List<List<String>> groups = new ArrayList<>(entries.size());
+		List<String> all = new ArrayList<>(entries.size() * 3);
+		for (K entry : entries) {
+			List<String> keys = redisKeys.apply(entry);
+			groups.add(keys);
+			all.addAll(keys);
+		}
+		return offEventLoop(this.redis.opsForValue().multiGet(all)).map((values) -> {
+			Map<K, T> found = new HashMap<>();
+			int from = 0;
+			for (int i = 0; i < entries.size(); i++) {
+				List<String> keys = groups.get(i);
+				T value = judge(keys, values, from, knownChange.applyAsLong(entries.get(i)), changeTimes, decoder);
+				if (value != null) {
+					found.put(entries.get(i), value);
+				}
+				from += keys.size();
 			}
-			String entry = values.get(0);
-			return (entry != null) ? decoder.decode(entry, notBefore(changedAt)) : null;
+			return found;
 		});
+	}
+
+	/**
+	 * The entry {@code keys[0]} (its value at {@code values[from]}), unless it is older than the latest of its change
+	 * times ({@code keys[1..]}, handed to {@code changeTimes}) and {@code knownChange}.
+	 */
+	private <T> @Nullable T judge(List<String> keys, List<String> values, int from, long knownChange,
+			BiConsumer<String, Long> changeTimes, EntryDecoder<T> decoder) {
+		long changedAt = knownChange;
+		for (int i = 1; i < keys.size(); i++) {
+			String value = values.get(from + i);
+			long time = (value != null) ? Long.parseLong(value) : 0L;
+			changeTimes.accept(keys.get(i), time);
+			changedAt = Math.max(changedAt, time);
+		}
+		String entry = values.get(from);
+		return (entry != null) ? decoder.decode(entry, notBefore(changedAt)) : null;
 	}
 
 	private long notBefore(long changedAt) {

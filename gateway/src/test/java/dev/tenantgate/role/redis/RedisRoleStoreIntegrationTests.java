@@ -105,6 +105,56 @@ class RedisRoleStoreIntegrationTests {
 		assertThat(answers).containsExactly("served", "served", "served", "refused", "refused", "refused");
 	}
 
+	@Test
+	void batchReadAnswersEachMembershipAsItsOwnReadDoes() {
+		List<MembershipKey> batch = new ArrayList<>();
+		Map<MembershipKey, Membership> expected = new HashMap<>();
+		Map<String, Long> expectedHanded = new HashMap<>();
+		int caseNumber = 0;
+		for (Long memberChange : CHANGE_TIMES) {
+			for (Long organizationChange : CHANGE_TIMES) {
+				for (boolean cached : List.of(true, false)) {
+					MembershipKey key = new MembershipKey("u" + caseNumber, "o" + caseNumber++);
+					if (cached) {
+						set(this.keys.membership(key), RoleValueCodec.encode(Membership.of("staff"), NOW));
+					}
+					setChange(this.keys.membershipChange(key), memberChange);
+					setChange(this.keys.organizationChange(key.organizationId()), organizationChange);
+					Membership own = this.store.membership(key, expectedHanded::put).block(Duration.ofSeconds(5));
+					if (own != null) {
+						expected.put(key, own);
+					}
+					batch.add(key);
+				}
+			}
+		}
+		Map<String, Long> handed = new HashMap<>();
+
+		Map<MembershipKey, Membership> found = this.store.memberships(batch, (key) -> 0, handed::put)
+			.block(Duration.ofSeconds(5));
+
+		assertThat(found).isEqualTo(expected);
+		assertThat(handed).isEqualTo(expectedHanded);
+		assertThat(found).hasSizeBetween(6, batch.size() - 6);
+	}
+
+	@Test
+	void batchReadRefusesAnEntryFromBeforeAChangeKnownInProcess() {
+		PlatformUser admin = new PlatformUser(true, Set.of("admin"), false, null);
+		set(this.keys.user("known-change"), RoleValueCodec.encode(admin, NOW));
+		set(this.keys.user("no-change"), RoleValueCodec.encode(admin, NOW));
+		set(this.keys.user("old-change"), RoleValueCodec.encode(admin, NOW));
+		Map<String, Long> known = Map.of("known-change", NOW + 5_000, "old-change", NOW - 60_000);
+
+		Map<String, PlatformUser> found = this.store
+			.users(List.of("known-change", "no-change", "old-change", "absent"),
+					(userId) -> known.getOrDefault(userId, 0L), (key, time) -> {
+					})
+			.block(Duration.ofSeconds(5));
+
+		assertThat(found).containsOnlyKeys("no-change", "old-change");
+	}
+
 	private void set(String key, String value) {
 		this.redis.opsForValue().set(key, value, Duration.ofMinutes(1)).block(Duration.ofSeconds(5));
 	}
