@@ -11,8 +11,8 @@
 # resources), config/indexes.sql and bench/seed.sql; runs nginx as the downstream (a fixed 12-byte body) and as the
 # JWKS server; starts plain Spring Cloud Gateway (bench/plain-scg), the Spring Security baseline
 # (bench/security-scg) and tenantgate twice (default settings, and with the in-process role cache off); mints the
-# tokens once they are up (bench/tools/mint.mjs); primes all four at once for 30 s, then each gateway alone (20 s
-# per request file, -t2 -c32); then, for each
+# tokens once they are up (bench/tools/mint.mjs); primes all four at once for 30 s, then each gateway alone (-t2 -c32,
+# per request file, in 10 s rounds until its JIT compilers are quiet); then, for each
 # scenario, wrk -t2 -c32 --latency for 15 s of warm-up and 15 s measured; then one-connection runs (-t1 -c1, 6 s)
 # and paced runs (-t2 -c16, a 20 ms pause per connection after each response, 10 s) for the latency each tier adds;
 # then six alternating rounds (10 s each, -t2 -c32) of plain SCG and tenantgate warm EdDSA, whose median ratio does
@@ -23,7 +23,8 @@
 # Settings (environment): PGHOST, PGPORT, PGUSER, PGPASSWORD (127.0.0.1, 5432, postgres, none); REDIS_HOST,
 # REDIS_PORT (127.0.0.1, 6379); NATS_URL (nats://127.0.0.1:4222); BENCH_DB (tenantgate_bench);
 # BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP (15s), BENCH_DURATION (15s), BENCH_C1_DURATION (6s),
-# BENCH_PACED_DURATION (10s), BENCH_PRIME_EACH (20s: each gateway alone, per request file), BENCH_PRIME (30s: all
+# BENCH_PACED_DURATION (10s), BENCH_PRIME_EACH (10s) and BENCH_PRIME_ROUNDS (8): each gateway alone, per request file,
+# in rounds of BENCH_PRIME_EACH until its JIT compilers take at most 3 % of its CPU, BENCH_PRIME (30s: all
 # at once); BENCH_ROUNDS (6) and BENCH_ROUND_DURATION (10s): the alternating rounds of plain SCG and tenantgate (0: none);
 # BENCH_JAVA_OPTS (-Xms1g -Xmx1g, the same for every gateway); BENCH_PROFILE="<scenario label> ..." records those
 # scenarios' measured runs with JFR and prints the hottest frames; BENCH_SCENARIOS (labels, in order; default all)
@@ -52,7 +53,8 @@ C1_DURATION="${BENCH_C1_DURATION:-6s}"
 PACED_DURATION="${BENCH_PACED_DURATION:-10s}"
 PACE=20
 PRIME="${BENCH_PRIME:-30s}"
-PRIME_EACH="${BENCH_PRIME_EACH:-20s}"
+PRIME_EACH="${BENCH_PRIME_EACH:-10s}"
+PRIME_ROUNDS="${BENCH_PRIME_ROUNDS:-8}"
 ROUNDS="${BENCH_ROUNDS:-6}"
 ROUND_DURATION="${BENCH_ROUND_DURATION:-10s}"
 SCENARIOS="${BENCH_SCENARIOS:-direct plain-scg spring-security tg-warm-rs256 tg-warm-eddsa tg-mix-20pct-denied tg-redis-tier tg-postgres-tier}"
@@ -384,12 +386,24 @@ prime() {
   for pid in "${waits[@]}"; do wait "$pid" || die "priming failed; see bench/target/run/wrk-prime-*.txt"; done
   # Then each gateway alone, with the measured runs' load: after the shared priming alone, the JIT compilers were
   # still busy inside the first measured run of each JVM (seconds of C2 time in a 15 s run).
-  say "priming each gateway alone for $PRIME_EACH per request file (-t$THREADS -c$CONNECTIONS)"
+  # On a slow machine one round was not enough: the JIT compilers of a gateway that serves Redis or PostgreSQL
+  # lookups were still busy for minutes, up to a quarter of its CPU inside the measured run. So each request file
+  # is primed in rounds until the gateway's compiler threads took at most 3 % of its CPU in the last one.
+  say "priming each gateway alone, per request file, in rounds of $PRIME_EACH (-t$THREADS -c$CONNECTIONS) until" \
+    "its JIT compilers are quiet (at most $PRIME_ROUNDS rounds)"
+  local round before compiling
   for target in "${targets[@]}"; do
     IFS=: read -r name port file <<<"$target"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$PRIME_EACH" -s bench/wrk/rotate.lua "http://127.0.0.1:$port" \
-      -- "$WORK/$file" "$THREADS" "prime-alone-$name" >"$WORK/wrk-prime-alone-$name.txt" 2>&1 \
-      || die "priming failed; see bench/target/run/wrk-prime-alone-$name.txt"
+    pid="$(server_pid "$port")"
+    for ((round = 1; round <= PRIME_ROUNDS; round++)); do
+      before="$(thread_ticks "$pid")"
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d"$PRIME_EACH" -s bench/wrk/rotate.lua "http://127.0.0.1:$port" \
+        -- "$WORK/$file" "$THREADS" "prime-alone-$name" >"$WORK/wrk-prime-alone-$name.txt" 2>&1 \
+        || die "priming failed; see bench/target/run/wrk-prime-alone-$name.txt"
+      compiling="$(compiler_share "$before" "$(thread_ticks "$pid")")"
+      say "  $name, round $round: JIT compilers $compiling % of the gateway's CPU"
+      ((compiling <= 3)) && break
+    done
   done
   if [[ -n $PROFILE ]]; then
     for pid in "$pid_plain_scg" "$pid_security_scg" "$pid_tenantgate" "$pid_tenantgate_redis"; do
@@ -433,6 +447,13 @@ thread_ticks() {
   for stat in /proc/"$1"/task/[0-9]*/stat; do cat "$stat" 2>/dev/null || true; done | awk '{
       name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) [^)]*$/, "", name); gsub(/[0-9]+/, "#", name); gsub(/ /, "_", name)
       rest = $0; sub(/^.*\) /, "", rest); split(rest, field, " "); print name, field[12] + field[13] }'
+}
+
+# compiler_share <before> <after> (thread_ticks of one process): the JIT compiler threads' share of its CPU, in %
+compiler_share() {
+  awk 'NR == FNR { before[$1] += $2; next } { after[$1] += $2 }
+    END { for (name in after) { d = after[name] - before[name]; total += d; if (name ~ /Compiler/) compiler += d }
+      printf "%d\n", (total > 0 ? 100 * compiler / total : 0) }' <(echo "$1") <(echo "$2")
 }
 
 # thread_delta <label> <before> <after>: a BENCH-THREADS line, CPU ticks per thread group during the measured run
