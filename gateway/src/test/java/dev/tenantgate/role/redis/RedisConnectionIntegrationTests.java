@@ -37,6 +37,11 @@ class RedisConnectionIntegrationTests {
 
 	private ReactiveStringRedisTemplate template;
 
+	private RedisRoleStore store;
+
+	/** The time limit of the calls that give up while the connection opens. */
+	private final DependencyGuard guard = TestGuards.permissive("redis", Duration.ofMillis(150));
+
 	@BeforeEach
 	void start() {
 		TestServices.Endpoints services = TestServices.require();
@@ -47,6 +52,9 @@ class RedisConnectionIntegrationTests {
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
 		this.template = new ReactiveStringRedisTemplate(this.connectionFactory);
+		this.store = new RedisRoleStore(this.template,
+				new RedisKeys("conn-test:perm:", "conn-test:perm-user:", "conn-test:perm-chg:"), Duration.ofMinutes(5),
+				Duration.ofSeconds(30), Duration.ofSeconds(1));
 		Hooks.onErrorDropped(this.dropped::add);
 	}
 
@@ -59,19 +67,15 @@ class RedisConnectionIntegrationTests {
 
 	@Test
 	void callsThatTimeOutWhileTheConnectionOpensLeaveTheOpeningToFinish() {
-		RedisKeys keys = new RedisKeys("conn-test:perm:", "conn-test:perm-user:", "conn-test:perm-chg:");
-		RedisRoleStore store = new RedisRoleStore(this.template, keys, Duration.ofMinutes(5), Duration.ofSeconds(30),
-				Duration.ofSeconds(1));
-		DependencyGuard guard = TestGuards.permissive("redis", Duration.ofMillis(150));
 		this.proxy.blackhole();
 
 		// The first call opens the connection; Redis does not answer its handshake within the time limit.
-		StepVerifier.create(guard.guard(store.user("nobody", 0L))).expectError(TimeoutException.class).verify();
-		StepVerifier.create(guard.guard(store.user("nobody", 0L))).expectError(TimeoutException.class).verify();
+		StepVerifier.create(this.guard.guard(this.store.user("nobody", 0L))).expectError(TimeoutException.class).verify();
+		StepVerifier.create(this.guard.guard(this.store.user("nobody", 0L))).expectError(TimeoutException.class).verify();
 		this.proxy.restore();
 
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> StepVerifier
-			.create(TestGuards.permissive("redis", Duration.ofSeconds(2)).guard(store.user("nobody", 0L)))
+			.create(TestGuards.permissive("redis", Duration.ofSeconds(2)).guard(this.store.user("nobody", 0L)))
 			.verifyComplete());
 		assertThat(this.dropped).as("errors of cancelled calls, logged as dropped").isEmpty();
 		assertThat(this.proxy.connectionsAccepted()).as("the opening the first call began was finished and used")
@@ -80,20 +84,16 @@ class RedisConnectionIntegrationTests {
 
 	@Test
 	void anOpeningThatFailsAfterItsCallGaveUpIsNotLoggedAsDropped() throws InterruptedException {
-		RedisKeys keys = new RedisKeys("conn-test:perm:", "conn-test:perm-user:", "conn-test:perm-chg:");
-		RedisRoleStore store = new RedisRoleStore(this.template, keys, Duration.ofMinutes(5), Duration.ofSeconds(30),
-				Duration.ofSeconds(1));
-		DependencyGuard guard = TestGuards.permissive("redis", Duration.ofMillis(150));
 		this.proxy.blackhole();
 
-		StepVerifier.create(guard.guard(store.user("nobody", 0L))).expectError(TimeoutException.class).verify();
+		StepVerifier.create(this.guard.guard(this.store.user("nobody", 0L))).expectError(TimeoutException.class).verify();
 		// The opening gives up too (its handshake time limit is the command timeout, 1 s), after the call did.
 		Thread.sleep(2000);
 		this.proxy.restore();
 
 		assertThat(this.dropped).as("errors of cancelled calls, logged as dropped").isEmpty();
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> StepVerifier
-			.create(TestGuards.permissive("redis", Duration.ofSeconds(2)).guard(store.user("nobody", 0L)))
+			.create(TestGuards.permissive("redis", Duration.ofSeconds(2)).guard(this.store.user("nobody", 0L)))
 			.verifyComplete());
 	}
 

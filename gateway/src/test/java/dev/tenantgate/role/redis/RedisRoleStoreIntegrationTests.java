@@ -53,32 +53,22 @@ class RedisRoleStoreIntegrationTests {
 	void membershipReadWithItsChangeTimesAnswersAsTheTwoStepRead() {
 		int served = 0;
 		int refused = 0;
-		int caseNumber = 0;
-		for (Long memberChange : CHANGE_TIMES) {
-			for (Long organizationChange : CHANGE_TIMES) {
-				for (boolean cached : List.of(true, false)) {
-					MembershipKey key = new MembershipKey("u" + caseNumber, "o" + caseNumber++);
-					if (cached) {
-						set(this.keys.membership(key), RoleValueCodec.encode(Membership.of("staff"), NOW));
-					}
-					setChange(this.keys.membershipChange(key), memberChange);
-					setChange(this.keys.organizationChange(key.organizationId()), organizationChange);
-					Map<String, Long> handed = new HashMap<>();
+		for (MembershipCase grid : membershipGrid()) {
+			MembershipKey key = grid.key();
+			Map<String, Long> handed = new HashMap<>();
 
-					Membership oneTrip = this.store.membership(key, handed::put).block(Duration.ofSeconds(5));
-					Membership twoSteps = this.store.membership(key, Math.max(memberChange, organizationChange))
-						.block(Duration.ofSeconds(5));
+			Membership oneTrip = this.store.membership(key, handed::put).block(Duration.ofSeconds(5));
+			Membership twoSteps = this.store.membership(key, Math.max(grid.memberChange(), grid.organizationChange()))
+				.block(Duration.ofSeconds(5));
 
-					assertThat(oneTrip).as("change times %s, %s", memberChange, organizationChange).isEqualTo(twoSteps);
-					assertThat(handed).containsExactlyInAnyOrderEntriesOf(Map.of(this.keys.membershipChange(key),
-							memberChange, this.keys.organizationChange(key.organizationId()), organizationChange));
-					if (oneTrip != null) {
-						served++;
-					}
-					else if (cached) {
-						refused++;
-					}
-				}
+			assertThat(oneTrip).as("%s", grid).isEqualTo(twoSteps);
+			assertThat(handed).containsExactlyInAnyOrderEntriesOf(Map.of(this.keys.membershipChange(key),
+					grid.memberChange(), this.keys.organizationChange(key.organizationId()), grid.organizationChange()));
+			if (oneTrip != null) {
+				served++;
+			}
+			else if (grid.cached()) {
+				refused++;
 			}
 		}
 		// Neither side is vacuous: entries are served and entries from before a change are refused.
@@ -110,23 +100,12 @@ class RedisRoleStoreIntegrationTests {
 		List<MembershipKey> batch = new ArrayList<>();
 		Map<MembershipKey, Membership> expected = new HashMap<>();
 		Map<String, Long> expectedHanded = new HashMap<>();
-		int caseNumber = 0;
-		for (Long memberChange : CHANGE_TIMES) {
-			for (Long organizationChange : CHANGE_TIMES) {
-				for (boolean cached : List.of(true, false)) {
-					MembershipKey key = new MembershipKey("u" + caseNumber, "o" + caseNumber++);
-					if (cached) {
-						set(this.keys.membership(key), RoleValueCodec.encode(Membership.of("staff"), NOW));
-					}
-					setChange(this.keys.membershipChange(key), memberChange);
-					setChange(this.keys.organizationChange(key.organizationId()), organizationChange);
-					Membership own = this.store.membership(key, expectedHanded::put).block(Duration.ofSeconds(5));
-					if (own != null) {
-						expected.put(key, own);
-					}
-					batch.add(key);
-				}
+		for (MembershipCase grid : membershipGrid()) {
+			Membership own = this.store.membership(grid.key(), expectedHanded::put).block(Duration.ofSeconds(5));
+			if (own != null) {
+				expected.put(grid.key(), own);
 			}
+			batch.add(grid.key());
 		}
 		Map<String, Long> handed = new HashMap<>();
 
@@ -153,6 +132,31 @@ class RedisRoleStoreIntegrationTests {
 			.block(Duration.ofSeconds(5));
 
 		assertThat(found).containsOnlyKeys("no-change", "old-change");
+	}
+
+	/**
+	 * Every combination of a membership's change time, its organization's, and whether an entry written at
+	 * {@link #NOW} is in Redis, each on a key of its own, written to Redis.
+	 */
+	private List<MembershipCase> membershipGrid() {
+		List<MembershipCase> cases = new ArrayList<>();
+		for (Long memberChange : CHANGE_TIMES) {
+			for (Long organizationChange : CHANGE_TIMES) {
+				for (boolean cached : List.of(true, false)) {
+					MembershipKey key = new MembershipKey("u" + cases.size(), "o" + cases.size());
+					if (cached) {
+						set(this.keys.membership(key), RoleValueCodec.encode(Membership.of("staff"), NOW));
+					}
+					setChange(this.keys.membershipChange(key), memberChange);
+					setChange(this.keys.organizationChange(key.organizationId()), organizationChange);
+					cases.add(new MembershipCase(key, memberChange, organizationChange, cached));
+				}
+			}
+		}
+		return cases;
+	}
+
+	private record MembershipCase(MembershipKey key, long memberChange, long organizationChange, boolean cached) {
 	}
 
 	private void set(String key, String value) {
