@@ -8,7 +8,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
-import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +19,10 @@ import reactor.core.publisher.Mono;
  * timeout counts as a failure; the bulkhead sits outside, so a call it refuses never reaches the breaker. An open
  * breaker or a full bulkhead fails the call at once, without touching the dependency, and the breaker probes again
  * after {@code waitInOpenState}, so a dependency that comes back is used again within seconds.
+ * <p>
+ * The time limit is Resilience4j's {@code TimeLimiterOperator} (a {@code Mono.timeout} that reports to the
+ * {@link TimeLimiter}) with one change: its clock is {@link EventLoopTimer}, the event loop the call is made from,
+ * instead of Reactor's parallel scheduler.
  */
 public final class DependencyGuard {
 
@@ -61,7 +64,9 @@ public final class DependencyGuard {
 
 	/** Decorates {@code call}; permission is taken per subscription. */
 	public <T> Mono<T> guard(Mono<T> call) {
-		Mono<T> guarded = call.transformDeferred(TimeLimiterOperator.of(this.limiter))
+		Mono<T> guarded = call.timeout(this.limiter.getTimeLimiterConfig().getTimeoutDuration(), EventLoopTimer.INSTANCE)
+			.doOnSuccess((value) -> this.limiter.onSuccess())
+			.doOnError(this.limiter::onError)
 			.transformDeferred(CircuitBreakerOperator.of(this.breaker));
 		return (this.bulkhead != null) ? guarded.transformDeferred(BulkheadOperator.of(this.bulkhead)) : guarded;
 	}
