@@ -17,6 +17,7 @@ import dev.tenantgate.problem.FailureCode;
 import dev.tenantgate.resilience.DependencyGuard;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
@@ -164,11 +165,22 @@ public final class JwksKeySource {
 			.map(this::parse);
 	}
 
+	// A key that cannot verify anything (e.g. an Ed25519 x that is not a valid point) is left out; the others stay.
+	private @Nullable VerificationKey usable(JWK jwk) {
+		try {
+			return VerificationKey.from(jwk);
+		}
+		catch (JOSEException ex) {
+			logger.warn("Leaving out key " + jwk.getKeyID() + " of " + this.jwksUri + ": " + ex.getMessage());
+			return null;
+		}
+	}
+
 	private KeySet parse(String body) {
 		try {
 			Map<String, VerificationKey> byKid = new HashMap<>();
 			for (JWK jwk : JWKSet.parse(body).getKeys()) {
-				VerificationKey key = VerificationKey.from(jwk);
+				VerificationKey key = usable(jwk);
 				if (key != null) {
 					byKid.put(key.kid(), key);
 				}
@@ -176,7 +188,7 @@ public final class JwksKeySource {
 			logger.info("Loaded " + byKid.size() + " signing key(s) from " + this.jwksUri + ": " + byKid.keySet());
 			return new KeySet(Map.copyOf(byKid), this.clock.instant());
 		}
-		catch (ParseException | JOSEException ex) {
+		catch (ParseException ex) {
 			throw new IllegalStateException("The JWKS document is not valid: " + ex.getMessage(), ex);
 		}
 	}

@@ -6,7 +6,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -40,7 +39,7 @@ record VerificationKey(String kid, Set<JWSAlgorithm> algorithms, JWSVerifier ver
 		JWSVerifier verifier;
 		if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
 			algorithms = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
-			verifier = new Ed25519Verifier(okp);
+			verifier = new Ed25519SignatureVerifier(okp);
 		}
 		else if (jwk instanceof RSAKey rsa) {
 			algorithms = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.PS256,

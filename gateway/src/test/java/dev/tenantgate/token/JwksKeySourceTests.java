@@ -12,7 +12,9 @@ import java.util.UUID;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.util.Base64URL;
 import dev.tenantgate.problem.AccessDeniedException;
 import dev.tenantgate.problem.FailureCode;
 import dev.tenantgate.token.JwtVerifier.TokenClaims;
@@ -103,6 +105,18 @@ class JwksKeySourceTests {
 			.flatMap((i) -> this.keys.key((i % 2 == 0) ? "k1" : "unknown-" + i));
 		StepVerifier.create(all).expectNextCount(5).verifyComplete();
 		assertThat(requests()).isOne();
+	}
+
+	@Test
+	void keyWhenOneKeyOfTheSetIsNotAValidPointThenTheOthersStillVerify() {
+		byte[] neutral = new byte[32];
+		neutral[0] = 1; // y = 1: the neutral element, of small order
+		String bad = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(neutral)).keyID("bad").build().toJSONString();
+		this.wireMock.stubFor(get(TestJwts.JWKS_PATH).willReturn(aResponse().withHeader("Content-Type", "application/json")
+			.withBody("{\"keys\":[" + bad + "," + K1.toPublicJWK().toJSONString() + "]}")));
+		JwtVerifier verifier = verifier();
+		StepVerifier.create(verifier.verify(token(K1))).expectNextCount(1).verifyComplete();
+		expectNoKey("bad");
 	}
 
 	@Test
