@@ -14,7 +14,8 @@
 # tokens once they are up (bench/tools/mint.mjs); primes all four at once for 30 s, then each gateway alone (-t2 -c32,
 # per request file, in 10 s rounds until its JIT compilers are quiet); then, for each
 # scenario, wrk -t2 -c32 --latency for 15 s of warm-up and 15 s measured; then one-connection runs (-t1 -c1, 6 s)
-# and paced runs (-t2 -c16, a 20 ms pause per connection after each response, 10 s) for the latency each tier adds;
+# and paced runs (-t2 -c16, a 20 ms pause per connection after each response, 10 s), each after 3 s of the same load,
+# for the latency each tier adds;
 # then six alternating rounds (10 s each, -t2 -c32) of plain SCG and tenantgate warm EdDSA, whose median ratio does
 # not depend on the machine keeping one speed for the whole run.
 # Prints the tables (bench/tools/report.mjs); everything lands in bench/target/run/.
@@ -23,9 +24,10 @@
 # Settings (environment): PGHOST, PGPORT, PGUSER, PGPASSWORD (127.0.0.1, 5432, postgres, none); REDIS_HOST,
 # REDIS_PORT (127.0.0.1, 6379); NATS_URL (nats://127.0.0.1:4222); BENCH_DB (tenantgate_bench);
 # BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP (15s), BENCH_DURATION (15s), BENCH_C1_DURATION (6s),
-# BENCH_PACED_DURATION (10s), BENCH_PRIME_EACH (10s) and BENCH_PRIME_ROUNDS (8): each gateway alone, per request file,
-# in rounds of BENCH_PRIME_EACH until its JIT compilers take at most 3 % of its CPU, BENCH_PRIME (30s: all
-# at once); BENCH_ROUNDS (6) and BENCH_ROUND_DURATION (10s): the alternating rounds of plain SCG and tenantgate (0: none);
+# BENCH_PACED_DURATION (10s), BENCH_LATENCY_WARMUP (3s: the same load, unmeasured, before each of those),
+# BENCH_PRIME_EACH (10s) and BENCH_PRIME_ROUNDS (8): each gateway alone, per request file, in rounds of
+# BENCH_PRIME_EACH until its JIT compilers take at most 3 % of its CPU, BENCH_PRIME (30s: all at once);
+# BENCH_ROUNDS (6) and BENCH_ROUND_DURATION (10s): the alternating rounds of plain SCG and tenantgate (0: none);
 # BENCH_JAVA_OPTS (-Xms1g -Xmx1g, the same for every gateway); BENCH_PROFILE="<scenario label> ..." records those
 # scenarios' measured runs with JFR and prints the hottest frames; BENCH_SCENARIOS (labels, in order; default all)
 # and BENCH_SKIP_LATENCY=1 (no one-connection and paced runs) run a subset (the tables then lack rows);
@@ -51,6 +53,7 @@ WARMUP="${BENCH_WARMUP:-15s}"
 DURATION="${BENCH_DURATION:-15s}"
 C1_DURATION="${BENCH_C1_DURATION:-6s}"
 PACED_DURATION="${BENCH_PACED_DURATION:-10s}"
+LATENCY_WARMUP="${BENCH_LATENCY_WARMUP:-3s}"
 PACE=20
 PRIME="${BENCH_PRIME:-30s}"
 PRIME_EACH="${BENCH_PRIME_EACH:-10s}"
@@ -256,6 +259,20 @@ wrk_run() {
     -- "$WORK/$file" "$threads" "$label" $pause >"$WORK/wrk-$label.txt" 2>&1 \
     || die "wrk failed: $(tail -3 "$WORK/wrk-$label.txt")"
   grep '^BENCH-RESULT ' "$WORK/wrk-$label.txt" >>"$WORK/results.txt"
+}
+
+# latency_run <label> <port> <requests file> <warm-up file> <threads> <connections> <duration> [pause ms]: the same
+# load for $LATENCY_WARMUP (not measured), then the measured run. A gateway idle for longer than its in-process TTL
+# (10 s) would otherwise answer the first request of each warm user from Redis: the runs before, on other rows or
+# with cold users, leave it idle or fill its cache with others. The cold rows warm up on cold-warmup.txt, whose
+# users were read long before, so the measured run still finds its own users in no cache.
+latency_run() {
+  local label="$1" port="$2" file="$3" warmup="$4" threads="$5" connections="$6" duration="$7" pause="${8:-}"
+  # shellcheck disable=SC2086
+  wrk -t"$threads" -c"$connections" -d"$LATENCY_WARMUP" -s bench/wrk/rotate.lua "http://127.0.0.1:$port" \
+    -- "$WORK/$warmup" "$threads" "warmup-$label" $pause >"$WORK/wrk-warmup-$label.txt" 2>&1 \
+    || die "wrk failed: $(tail -3 "$WORK/wrk-warmup-$label.txt")"
+  wrk_run "$label" "$port" "$file" "$threads" "$connections" "$duration" "$pause"
 }
 
 # tenantgate's answers per tier so far (its Prometheus counters), one "<kind>/<tier> <count>" per line
@@ -516,16 +533,17 @@ run_http() {
     run_scenario "$label"
   done
   if [[ -z ${BENCH_SKIP_LATENCY:-} ]]; then
-    say "one connection, $C1_DURATION each (-t1 -c1): the latency each tier adds"
-    wrk_run c1-plain-scg "$PLAIN_PORT" warm-rs256.txt 1 1 "$C1_DURATION"
-    wrk_run c1-tg-warm-eddsa "$TG_PORT" warm-eddsa.txt 1 1 "$C1_DURATION"
-    wrk_run c1-tg-redis-tier "$TG_REDIS_PORT" lookup.txt 1 1 "$C1_DURATION"
-    wrk_run c1-tg-postgres-tier "$TG_PORT" cold-c1.txt 1 1 "$C1_DURATION"
-    say "paced, $PACED_DURATION each (-t2 -c16, $PACE ms pause after each response): the same load for every row"
-    wrk_run paced-plain-scg "$PLAIN_PORT" warm-rs256.txt 2 16 "$PACED_DURATION" "$PACE"
-    wrk_run paced-tg-warm-eddsa "$TG_PORT" warm-eddsa.txt 2 16 "$PACED_DURATION" "$PACE"
-    wrk_run paced-tg-redis-tier "$TG_REDIS_PORT" lookup.txt 2 16 "$PACED_DURATION" "$PACE"
-    wrk_run paced-tg-postgres-tier "$TG_PORT" cold-paced.txt 2 16 "$PACED_DURATION" "$PACE"
+    say "one connection, $C1_DURATION each (-t1 -c1), after $LATENCY_WARMUP of the same load: the latency each tier adds"
+    latency_run c1-plain-scg "$PLAIN_PORT" warm-rs256.txt warm-rs256.txt 1 1 "$C1_DURATION"
+    latency_run c1-tg-warm-eddsa "$TG_PORT" warm-eddsa.txt warm-eddsa.txt 1 1 "$C1_DURATION"
+    latency_run c1-tg-redis-tier "$TG_REDIS_PORT" lookup.txt lookup.txt 1 1 "$C1_DURATION"
+    latency_run c1-tg-postgres-tier "$TG_PORT" cold-c1.txt cold-warmup.txt 1 1 "$C1_DURATION"
+    say "paced, $PACED_DURATION each (-t2 -c16, $PACE ms pause after each response), after $LATENCY_WARMUP of the same" \
+      "load: the same load for every row"
+    latency_run paced-plain-scg "$PLAIN_PORT" warm-rs256.txt warm-rs256.txt 2 16 "$PACED_DURATION" "$PACE"
+    latency_run paced-tg-warm-eddsa "$TG_PORT" warm-eddsa.txt warm-eddsa.txt 2 16 "$PACED_DURATION" "$PACE"
+    latency_run paced-tg-redis-tier "$TG_REDIS_PORT" lookup.txt lookup.txt 2 16 "$PACED_DURATION" "$PACE"
+    latency_run paced-tg-postgres-tier "$TG_PORT" cold-paced.txt cold-warmup.txt 2 16 "$PACED_DURATION" "$PACE"
   fi
 
   if ((ROUNDS > 0)) && [[ " $SCENARIOS " == *" plain-scg "* && " $SCENARIOS " == *" tg-warm-eddsa "* ]]; then
