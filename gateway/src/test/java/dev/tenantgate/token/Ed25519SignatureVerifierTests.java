@@ -33,9 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class Ed25519SignatureVerifierTests {
 
-	static final OctetKeyPair KEY = generate("k1");
+	static final OctetKeyPair KEY = TestJwts.ed25519("k1");
 
-	static final OctetKeyPair OTHER_KEY = generate("k2");
+	static final OctetKeyPair OTHER_KEY = TestJwts.ed25519("k2");
 
 	// The order of the Ed25519 group (RFC 8032, section 5.1).
 	static final BigInteger L = BigInteger.TWO.pow(252).add(new BigInteger("27742317777372353535851937790883648493"));
@@ -144,15 +144,6 @@ class Ed25519SignatureVerifierTests {
 
 	private static Base64URL sign(OctetKeyPair key, JWSHeader header, byte[] input) throws JOSEException {
 		return new Ed25519Signer(key).sign(header, input);
-	}
-
-	private static OctetKeyPair generate(String kid) {
-		try {
-			return new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).generate();
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private static OctetKeyPair publicKey(Base64URL x) {
