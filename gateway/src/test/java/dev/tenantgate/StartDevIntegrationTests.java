@@ -29,12 +29,22 @@ class StartDevIntegrationTests {
 
 	static WebTestClient client;
 
+	static int firstRequestStatus;
+
 	@BeforeAll
 	static void startDev() {
 		int port = freePort();
 		context = TenantgateApplication.startDev(new String[] { "--server.port=" + port,
 				"--tenantgate.dev.echo-port=" + freePort(), "--spring.data.redis.port=" + freePort() });
 		client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+		// As a newcomer does: a token and a request at once, without waiting for readiness.
+		firstRequestStatus = client.get()
+			.uri("/api/orgs/acme/orders")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token("user=vera&org=acme"))
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value();
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
@@ -49,12 +59,7 @@ class StartDevIntegrationTests {
 
 	@Test
 	void bannerCommandsGiveAnAllowedRequestATenantMismatchAndARoleDenial(CapturedOutput output) {
-		String token = client.get()
-			.uri("/dev/token?user=vera&org=acme")
-			.exchange()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
+		String token = token("user=vera&org=acme");
 		client.get()
 			.uri("/api/orgs/acme/orders")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
@@ -88,14 +93,19 @@ class StartDevIntegrationTests {
 			.isEqualTo("role_insufficient");
 	}
 
+	/**
+	 * The JWKS is this process's own {@code /dev/jwks}: fetched before the server listened, it failed, and the first
+	 * request after start-up was refused with {@code keys_unavailable}.
+	 */
+	@Test
+	void theFirstRequestRightAfterStartUpIsAuthorized(CapturedOutput output) {
+		assertThat(firstRequestStatus).isEqualTo(200);
+		assertThat(output).doesNotContain("JWKS fetch from");
+	}
+
 	@Test
 	void rolesAreReadFromTheEmbeddedDatabaseWhenTheTokenHasNoClaims() {
-		String token = client.get()
-			.uri("/dev/token?user=bob&org=acme&claims=false")
-			.exchange()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
+		String token = token("user=bob&org=acme&claims=false");
 		client.post()
 			.uri("/api/orgs/acme/orders")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
@@ -105,6 +115,15 @@ class StartDevIntegrationTests {
 			.expectBody()
 			.jsonPath("$.headers.X-Org-Role")
 			.isEqualTo("staff");
+	}
+
+	private static String token(String query) {
+		return client.get()
+			.uri("/dev/token?" + query)
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 	}
 
 	private static int freePort() {

@@ -13,6 +13,8 @@ import dev.tenantgate.token.JwtVerifier;
 import dev.tenantgate.token.VerifiedTokenCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -38,8 +40,17 @@ class TokenConfiguration {
 		Counter failed = registry.counter("tenantgate.jwks.fetches", "outcome", "failure");
 		source.observe((success) -> (success ? fetched : failed).increment());
 		registry.gauge("tenantgate.jwks.keys", source, (keys) -> keys.keyIds().size());
-		source.prefetch();
 		return source;
+	}
+
+	/**
+	 * The first JWKS fetch starts once the application is ready, not when the key source is created: the JWKS may be
+	 * served by this very process (the {@code start-dev} profile's {@code /dev/jwks}), which does not listen before.
+	 * A request that comes earlier waits for the fetch it starts, or for the one in flight.
+	 */
+	@Bean
+	ApplicationListener<ApplicationReadyEvent> jwksPrefetch(JwksKeySource keys) {
+		return (event) -> keys.prefetch();
 	}
 
 	@Bean
