@@ -1,6 +1,7 @@
 package dev.tenantgate.config;
 
 import dev.tenantgate.filter.SingleWriteResponseFilter;
+import io.netty.channel.ChannelOption;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +15,16 @@ class DownstreamConfiguration {
 	@Bean
 	SingleWriteResponseFilter singleWriteResponseFilter(DownstreamProperties properties) {
 		return new SingleWriteResponseFilter((int) properties.singleWriteMaxSize().toBytes());
+	}
+
+	/**
+	 * The connect timeout, set once on the client. Spring Cloud Gateway applies its own
+	 * ({@code httpclient.connect-timeout}) on every request, as a copy of the client's configuration.
+	 */
+	@Bean
+	HttpClientCustomizer downstreamConnectTimeout(DownstreamProperties properties) {
+		return (client) -> client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+				(int) properties.connectTimeout().toMillis());
 	}
 
 	/**

@@ -10,6 +10,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The proxied call to the downstream services ({@code tenantgate.downstream.*}).
  *
+ * @param connectTimeout the longest the gateway waits to open a connection to a downstream service; the client then
+ * gets 502 {@code downstream_unavailable}. Set once on the HTTP client: Spring Cloud Gateway's own
+ * {@code httpclient.connect-timeout} (and a route's {@code connect-timeout} metadata) still work, but copy the client's
+ * whole configuration on every request to apply it.
  * @param responseTimeout the longest a downstream may stay silent while the gateway waits for its response, from the
  * request sent to the response's last byte; the client then gets 504 {@code downstream_timeout}. 0 for no limit.
  * Spring Cloud Gateway's own {@code httpclient.response-timeout} (a total time, per route too) still works, but
@@ -20,12 +24,19 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("tenantgate.downstream")
-public record DownstreamProperties(@DefaultValue("30s") Duration responseTimeout,
+public record DownstreamProperties(@DefaultValue("2s") Duration connectTimeout,
+		@DefaultValue("30s") Duration responseTimeout,
 		@DefaultValue("16KB") DataSize singleWriteMaxSize) {
 
 	private static final DataSize SINGLE_WRITE_LIMIT = DataSize.ofMegabytes(1);
 
+	private static final Duration CONNECT_TIMEOUT_LIMIT = Duration.ofMillis(Integer.MAX_VALUE);
+
 	public DownstreamProperties {
+		if (connectTimeout.toMillis() < 1 || connectTimeout.compareTo(CONNECT_TIMEOUT_LIMIT) > 0) {
+			throw new IllegalArgumentException(
+					"tenantgate.downstream.connect-timeout must be between 1ms and 24 days, not " + connectTimeout);
+		}
 		if (responseTimeout.isNegative()) {
 			throw new IllegalArgumentException(
 					"tenantgate.downstream.response-timeout must not be negative, not " + responseTimeout);

@@ -33,6 +33,16 @@ public record RoutePolicy(String id, URI uri, PathTemplate path, @Nullable Strin
 		rules = Map.copyOf(rules);
 	}
 
+	/**
+	 * The id's hash: equal policies have equal ids, so this agrees with the record's {@code equals}. The policy sits in
+	 * its route's metadata, and Spring Cloud Gateway hashes the route on every request (its filter cache is keyed by
+	 * the route); the record's own hash would walk every rule each time.
+	 */
+	@Override
+	public int hashCode() {
+		return this.id.hashCode();
+	}
+
 	/** The rule for {@code method}, the wildcard rule, or {@code null} when the method is not allowed. */
 	public @Nullable MethodRule ruleFor(String method) {
 		MethodRule rule = this.rules.get(method);

@@ -3,11 +3,15 @@ package dev.tenantgate.it;
 import java.time.Duration;
 
 import dev.tenantgate.role.db.SchemaPreset;
+import io.netty.channel.ChannelOption;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.netty.http.client.HttpClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -17,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The proxied call: a downstream that does not answer within the gateway's response timeout (500 ms here) gets the
  * client a 504 {@code downstream_timeout} problem soon after the timeout, long before the downstream would answer
- * (20 s); response bodies of every size and framing reach the client whole, whether written in one go with their
+ * (20 s); the connect timeout is set once, on the HTTP client; response bodies of every size and framing reach the client whole, whether written in one go with their
  * headers (a small {@code Content-Length}) or streamed.
  */
 @DirtiesContext
@@ -48,7 +52,21 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 		wireMock.stubFor(get(urlPathMatching("/api/orgs/[^/]+/orders/empty")).atPriority(1)
 			.willReturn(aResponse().withStatus(204)));
 		registerGateway(registry, SchemaPreset.PLURAL_SNAKE,
-				"tenantgate.downstream.response-timeout=500ms");
+				"tenantgate.downstream.response-timeout=500ms", "tenantgate.downstream.connect-timeout=700ms");
+	}
+
+	@Autowired
+	HttpClient gatewayHttpClient;
+
+	@Autowired
+	HttpClientProperties gatewayHttpClientProperties;
+
+	@Test
+	void connectTimeoutIsSetOnceOnTheClientNotPerRequest() {
+		assertThat(this.gatewayHttpClient.configuration().options().get(ChannelOption.CONNECT_TIMEOUT_MILLIS))
+			.isEqualTo(700);
+		// Spring Cloud Gateway would copy the client's configuration on every request to apply its own.
+		assertThat(this.gatewayHttpClientProperties.getConnectTimeout()).isNull();
 	}
 
 	@Test

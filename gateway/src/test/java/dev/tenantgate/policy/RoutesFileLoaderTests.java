@@ -66,6 +66,18 @@ class RoutesFileLoaderTests {
 	}
 
 	@Test
+	void routePolicyHashIsItsIdsAndAgreesWithEquals() {
+		RoutePolicy orders = RoutesFileLoader.parse(FULL, "routes.yml").routes().get(0);
+		RoutePolicy copy = new RoutePolicy(orders.id(), orders.uri(), orders.path(), orders.tenantVariable(),
+				orders.crossTenantRoles(), orders.hierarchy(), orders.rules(), orders.shadow(), orders.line());
+		RoutePolicy shadowed = new RoutePolicy(orders.id(), orders.uri(), orders.path(), orders.tenantVariable(),
+				orders.crossTenantRoles(), orders.hierarchy(), orders.rules(), true, orders.line());
+		assertThat(copy).isEqualTo(orders).hasSameHashCodeAs(orders);
+		assertThat(orders.hashCode()).isEqualTo("orders".hashCode());
+		assertThat(shadowed).isNotEqualTo(orders);
+	}
+
+	@Test
 	void parseWhenWildcardRuleThenUsedForUnlistedMethods() {
 		RoutePolicy orders = RoutesFileLoader.parse(FULL, "routes.yml").routes().get(0);
 		assertThat(orders.ruleFor("PATCH")).isSameAs(orders.rules().get("*"));
