@@ -57,8 +57,24 @@ public final class RequestAuthorizer {
 		if (tenant != null && !Identifiers.isValid(tenant)) {
 			return Mono.error(new AccessDeniedException(FailureCode.PATH_INVALID, "The organization id in the path is not valid."));
 		}
-		Mono<PlatformUser> user = this.roles.user(token.subject(), trace);
-		Mono<Membership> ownMembership = ownMembershipAlongside(user, token, tenant, rule, trace);
+		Mono<PlatformUser> user;
+		Mono<Membership> ownMembership;
+		if (tenant != null && tenant.equals(token.organizationId()) && rule.usesMemberRoles()) {
+			// On the token's own organization, a user read from Redis or PostgreSQL has the member roles read at the
+			// same time (with it, when neither is held in-process), not after it: a cold request waits for one chain
+			// of lookups instead of two. The decision still takes its steps in order (a banned user is refused as
+			// banned, whatever the membership). Never for another tenant: there the platform roles decide first
+			// whether its membership is read at all, so a token cannot make the gateway look up memberships in
+			// organizations it merely names.
+			RoleResolver.UserAndMembershipLookups lookups = this.roles.userAndMembership(
+					new MembershipKey(token.subject(), tenant), claimedMembership(token, true), token.issuedAt(), trace);
+			user = lookups.user();
+			ownMembership = lookups.membership();
+		}
+		else {
+			user = this.roles.user(token.subject(), trace);
+			ownMembership = null;
+		}
 		return ScalarMono.flatMap(user, (found) -> {
 			if (found.isLockedOut(this.clock.instant())) {
 				return Mono.error(new AccessDeniedException(FailureCode.USER_BANNED));
@@ -66,25 +82,6 @@ public final class RequestAuthorizer {
 			return ScalarMono.flatMap(platformRoles(token, found),
 					(platformRoles) -> decide(token, match.route(), tenant, rule, platformRoles, trace, ownMembership));
 		});
-	}
-
-	/**
-	 * When the user is read from Redis or PostgreSQL and the path's tenant is the token's own organization, the member
-	 * roles are looked up at the same time, not after it: a cold request then waits for one chain of lookups instead
-	 * of two. The decision still takes its steps in order (a banned user is refused as banned, whatever the
-	 * membership). Never for another tenant: there the platform roles decide first whether its membership is read
-	 * at all, so a token cannot make the gateway look up memberships in organizations it merely names.
-	 * @return the lookup, already under way, or {@code null} when the membership is looked up only if needed
-	 */
-	private @Nullable Mono<Membership> ownMembershipAlongside(Mono<PlatformUser> user, VerifiedToken token,
-			@Nullable String tenant, MethodRule rule, ResolutionTrace trace) {
-		if (ScalarMono.isScalar(user) || tenant == null || !tenant.equals(token.organizationId())
-				|| !rule.usesMemberRoles()) {
-			return null;
-		}
-		Mono<Membership> lookup = membership(token, tenant, true, trace);
-		// toFuture subscribes now; an error waits in the future until (and unless) the decision needs the membership.
-		return ScalarMono.isScalar(lookup) ? lookup : Mono.fromFuture(lookup.toFuture(), true);
 	}
 
 	/** The token's role claim while no change was recorded after it was issued, else the users table. */
@@ -131,9 +128,14 @@ public final class RequestAuthorizer {
 
 	private Mono<Membership> membership(VerifiedToken token, String tenant, boolean sameTenant,
 			ResolutionTrace trace) {
+		return this.roles.membership(new MembershipKey(token.subject(), tenant), claimedMembership(token, sameTenant),
+				token.issuedAt(), trace);
+	}
+
+	/** The member roles the token claims, for its own organization only; {@code null} when it claims none. */
+	private static @Nullable Membership claimedMembership(VerifiedToken token, boolean sameTenant) {
 		Membership claimed = (sameTenant && token.orgRole() != null) ? Membership.of(token.orgRole()) : null;
-		return this.roles.membership(new MembershipKey(token.subject(), tenant),
-				(claimed != null && claimed.isMember()) ? claimed : null, token.issuedAt(), trace);
+		return (claimed != null && claimed.isMember()) ? claimed : null;
 	}
 
 	private static boolean grants(MethodRule rule, RoleHierarchy hierarchy, Set<String> memberRoles) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -40,6 +41,8 @@ public final class RoleResolver {
 	private final TieredLookup<MembershipKey, Membership> memberships;
 
 	private final TieredLookup<String, PlatformUser> users;
+
+	private final UserWithMembershipLookup together;
 
 	private final LocalRoleCache local;
 
@@ -144,6 +147,11 @@ public final class RoleResolver {
 			}
 
 		}, database::user, redisGuard, databaseGuard, clock);
+		this.together = new UserWithMembershipLookup(this.users, this.memberships,
+				(key) -> redis.userWithMembership(key, knownChange(keys.userChange(key.userId()), null),
+						knownChange(keys.membershipChange(key), keys.organizationChange(key.organizationId())),
+						changes::remember),
+				database::userWithMembership, redisGuard, databaseGuard, clock);
 	}
 
 	/**
@@ -170,6 +178,48 @@ public final class RoleResolver {
 			trace.membership("claim");
 			return Mono.just(claimed);
 		});
+	}
+
+	/**
+	 * The user's platform record and, alongside it, their member roles in the organization: for a request on the
+	 * token's own organization whose rule needs member roles. When neither is held in-process and no claim may answer
+	 * the membership, both are read together ({@link UserWithMembershipLookup}: one Redis round trip, one database
+	 * query); otherwise each as {@link #user} and {@link #membership} would.
+	 * @return the user's lookup, and the membership's, already under way (an error waits in it until, and unless,
+	 * it is subscribed); the membership's is {@code null} when the user is held in-process: it is then looked up
+	 * only if the decision comes to need it
+	 */
+	public UserAndMembershipLookups userAndMembership(MembershipKey key, @Nullable Membership claimed,
+			@Nullable Instant issuedAt, ResolutionTrace trace) {
+		PlatformUser user = this.users.local(key.userId(), trace);
+		if (user != null) {
+			return new UserAndMembershipLookups(Mono.just(user), null);
+		}
+		if (claimed != null && claimsTrustable(issuedAt)) {
+			return new UserAndMembershipLookups(this.users.lower(key.userId(), trace),
+					underWay(membership(key, claimed, issuedAt, trace)));
+		}
+		Membership held = this.memberships.local(key, trace);
+		if (held != null) {
+			return new UserAndMembershipLookups(this.users.lower(key.userId(), trace), Mono.just(held));
+		}
+		CompletableFuture<UserWithMembership> both = this.together.get(key, trace).toFuture();
+		return new UserAndMembershipLookups(Mono.fromFuture(both, true).map(UserWithMembership::user),
+				Mono.fromFuture(both, true).map(UserWithMembership::membership));
+	}
+
+	/** A lookup subscribed now; an answer from memory stays as it is. */
+	private static <T> Mono<T> underWay(Mono<T> lookup) {
+		return ScalarMono.isScalar(lookup) ? lookup : Mono.fromFuture(lookup.toFuture(), true);
+	}
+
+	/**
+	 * The two lookups of {@link #userAndMembership}.
+	 *
+	 * @param user the platform user's
+	 * @param membership the membership's, already under way, or {@code null} when it is looked up only if needed
+	 */
+	public record UserAndMembershipLookups(Mono<PlatformUser> user, @Nullable Mono<Membership> membership) {
 	}
 
 	/**

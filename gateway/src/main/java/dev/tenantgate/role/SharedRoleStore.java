@@ -44,6 +44,15 @@ public interface SharedRoleStore {
 	Mono<Map<String, PlatformUser>> users(List<String> userIds, ToLongFunction<String> knownChange,
 			BiConsumer<String, Long> changeTimes);
 
+	/**
+	 * The user and their membership in one round trip, each read with its change times and judged as by
+	 * {@link #memberships(List, ToLongFunction, BiConsumer)} ({@code knownUserChange} and
+	 * {@code knownMembershipChange}: change times held in-process, 0 for none). A part not found or not trusted is
+	 * {@code null}.
+	 */
+	Mono<UserWithMembership> userWithMembership(MembershipKey key, long knownUserChange, long knownMembershipChange,
+			BiConsumer<String, Long> changeTimes);
+
 	void distrustEntriesBefore(long time);
 
 	Mono<Long> evictMembership(MembershipKey key);
@@ -92,6 +101,12 @@ public interface SharedRoleStore {
 		public void distrustEntriesBefore(long time) {
 		}
 
+		public Mono<UserWithMembership> userWithMembership(MembershipKey key, long knownUserChange,
+				long knownMembershipChange, BiConsumer<String, Long> changeTimes) {
+			return Mono.just(UserWithMembership.NEITHER);
+		}
+
+		@Override
 		public Mono<Long> evictMembership(MembershipKey key) {
 			return Mono.just(0L);
 		}

@@ -81,15 +81,58 @@ final class TieredLookup<K, V> {
 	 * others that come due within {@link #REFRESH_WINDOW} ({@link RefreshBatcher}).
 	 */
 	Mono<V> get(K key, ResolutionTrace trace) {
+		V cached = local(key, trace);
+		return (cached != null) ? Mono.just(cached) : lower(key, trace);
+	}
+
+	/** The in-process tier's value, as {@link #get} answers it, or {@code null} when it does not hold the key. */
+	@Nullable V local(K key, ResolutionTrace trace) {
 		LocalEntry<V> cached = this.local.get(key);
-		if (cached != null) {
-			answered(trace, Tier.LOCAL, 0);
-			if (this.local.claimRefresh(cached)) {
-				this.refreshes.add(key);
-			}
-			return Mono.just(cached.value());
+		if (cached == null) {
+			return null;
 		}
+		answered(trace, Tier.LOCAL, 0);
+		if (this.local.claimRefresh(cached)) {
+			this.refreshes.add(key);
+		}
+		return cached.value();
+	}
+
+	/** The lower tiers, read on subscription, for a key the in-process tier does not hold. */
+	Mono<V> lower(K key, ResolutionTrace trace) {
 		return Mono.defer(() -> fromLowerTiers(key, trace));
+	}
+
+	/**
+	 * The in-process tier's generation: noted before a lower tier is read, it keeps the answer out of the in-process
+	 * tier if an invalidation happens meanwhile.
+	 */
+	long generation() {
+		return this.local.generation();
+	}
+
+	/**
+	 * A value the shared tier answered for a lookup made together with another ({@link UserWithMembershipLookup}):
+	 * recorded and put in the in-process tier, as {@link #get} does with its own answers.
+	 */
+	void answeredByShared(K key, V value, ResolutionTrace trace, long nanos, long generation) {
+		answered(trace, Tier.REDIS, nanos);
+		this.local.put(key, value, generation, 0);
+	}
+
+	/**
+	 * A value the database answered for a lookup made together with another: recorded, and filled into the tiers
+	 * above as {@link #get} fills them.
+	 */
+	void answeredByDatabase(K key, V value, ResolutionTrace trace, long nanos, long generation, long readStartedAt) {
+		answered(trace, Tier.POSTGRES, nanos);
+		this.local.put(key, value, generation, readStartedAt);
+		fillShared(key, value, readStartedAt);
+	}
+
+	/** A database lookup made together with another failed (the request fails closed): counted as this one's too. */
+	void databaseFailed() {
+		this.observer.failed();
 	}
 
 	/**
@@ -141,7 +184,11 @@ final class TieredLookup<K, V> {
 		});
 	}
 
-	private Mono<V> fromDatabase(K key, @Nullable ResolutionTrace trace, long generation) {
+	/**
+	 * Reads the database and fills the tiers above.
+	 * @param trace the request's trace, or {@code null} for a background refresh
+	 */
+	Mono<V> fromDatabase(K key, @Nullable ResolutionTrace trace, long generation) {
 		return Mono.defer(() -> {
 			long readStartedAt = this.clock.millis();
 			long started = System.nanoTime();

@@ -82,6 +82,7 @@ class RequestAuthorizerPropertyTests {
 				requireOrganizationClaim);
 		reset(this.roles);
 		given(this.roles.user(eq(USER), any())).willReturn(Mono.just(scenario.storedUser()));
+		ResolverStubs.userAndMembershipAsApart(this.roles);
 		given(this.roles.userChangedSince(eq(USER), any())).willReturn(Mono.just(scenario.platformClaimStale()));
 		given(this.roles.membership(any(), any(), any(), any())).willAnswer((invocation) -> {
 			MembershipKey key = invocation.getArgument(0);

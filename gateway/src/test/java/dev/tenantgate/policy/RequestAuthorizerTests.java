@@ -57,6 +57,26 @@ class RequestAuthorizerTests {
 	void activeUser() {
 		givenUser(new PlatformUser(true, Set.of("user"), false, null));
 		givenNoChangeRecordedSinceIssued();
+		ResolverStubs.userAndMembershipAsApart(this.roles);
+	}
+
+	@Test
+	void authorizeWhenOwnTenantNeedsMemberRolesThenUserAndMembershipAreAskedForTogether() {
+		StepVerifier.create(this.authorizer.authorize(token("acme", "staff", null), tenantMatch("acme"), MIN_STAFF,
+				new ResolutionTrace()))
+			.expectNext(new Identity(USER, "acme", Set.of("staff"), Set.of("user")))
+			.verifyComplete();
+		verify(this.roles).userAndMembership(eq(new MembershipKey(USER, "acme")), eq(Membership.of("staff")),
+				eq(ISSUED_AT), any());
+	}
+
+	@Test
+	void authorizeWhenAnotherTenantThenOnlyTheUserIsAskedFor() {
+		MethodRule rule = new MethodRule(Access.ROLES, Set.of(), null, Set.of("admin"));
+		assertDenied(this.authorizer.authorize(token("globex", "owner", null), tenantMatch("acme"), rule,
+				new ResolutionTrace()), FailureCode.TENANT_MISMATCH);
+		verify(this.roles).user(eq(USER), any());
+		verify(this.roles, never()).userAndMembership(any(), any(), any(), any());
 	}
 
 	@Test

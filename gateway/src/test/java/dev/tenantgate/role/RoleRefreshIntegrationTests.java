@@ -14,11 +14,9 @@ import java.util.stream.IntStream;
 import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.local.LocalEntry;
 import dev.tenantgate.role.local.LocalRoleCache;
-import dev.tenantgate.role.redis.RedisChangeTimes;
 import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
 import dev.tenantgate.support.MutableClock;
-import dev.tenantgate.support.TestGuards;
 import dev.tenantgate.support.TestRedis;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +36,6 @@ import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -83,12 +80,8 @@ class RoleRefreshIntegrationTests {
 		this.redis = this.testRedis.template();
 		this.keys = this.testRedis.keys();
 		// A spy, to count the round trips of the refreshes; every call goes to the real store.
-		this.store = spy(new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
-				Duration.ofSeconds(1)));
-		RedisChangeTimes changes = new RedisChangeTimes(this.redis, Duration.ofMinutes(30), Duration.ofMinutes(1), 1000);
-		this.resolver = new RoleResolver(this.local, this.store, changes, this.keys, this.database,
-				TestGuards.permissive("redis", Duration.ofSeconds(2)),
-				TestGuards.permissive("postgres", Duration.ofSeconds(5)), this.clock);
+		this.store = TestResolvers.spiedStore(this.testRedis);
+		this.resolver = TestResolvers.overRedis(this.local, this.store, this.testRedis, this.database, this.clock);
 	}
 
 	@Test

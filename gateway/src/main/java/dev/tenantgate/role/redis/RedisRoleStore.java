@@ -16,6 +16,7 @@ import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
 import dev.tenantgate.role.SharedRoleStore;
+import dev.tenantgate.role.UserWithMembership;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -140,6 +141,21 @@ public final class RedisRoleStore implements SharedRoleStore {
 			EntryDecoder<T> decoder) {
 		return offEventLoop(this.redis.opsForValue().multiGet(keys))
 			.mapNotNull((values) -> judge(keys, values, 0, 0, changeTimes, decoder));
+	}
+
+	@Override
+	public Mono<UserWithMembership> userWithMembership(MembershipKey key, long knownUserChange,
+			long knownMembershipChange, BiConsumer<String, Long> changeTimes) {
+		List<String> userKeys = List.of(this.keys.user(key.userId()), this.keys.userChange(key.userId()));
+		List<String> membershipKeys = List.of(this.keys.membership(key), this.keys.membershipChange(key),
+				this.keys.organizationChange(key.organizationId()));
+		List<String> all = new ArrayList<>(userKeys.size() + membershipKeys.size());
+		all.addAll(userKeys);
+		all.addAll(membershipKeys);
+		return offEventLoop(this.redis.opsForValue().multiGet(all)).map((values) -> new UserWithMembership(
+				judge(userKeys, values, 0, knownUserChange, changeTimes, RoleValueCodec::decodeUser),
+				judge(membershipKeys, values, userKeys.size(), knownMembershipChange, changeTimes,
+						RoleValueCodec::decodeMembership)));
 	}
 
 	/** As {@link #readWithChangeTimes}, for several entries in one MGET; {@code redisKeys} gives each one's keys. */
