@@ -1,6 +1,7 @@
 package dev.tenantgate.resilience;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -22,7 +23,9 @@ import reactor.core.publisher.Mono;
  * <p>
  * The time limit is Resilience4j's {@code TimeLimiterOperator} (a {@code Mono.timeout} that reports to the
  * {@link TimeLimiter}) with one change: its clock is {@link EventLoopTimer}, the event loop the call is made from,
- * instead of Reactor's parallel scheduler.
+ * instead of Reactor's parallel scheduler; and it times out into a {@link TimeoutException} of its own, so Reactor
+ * does not name the guarded chain on every subscription (it walks the chain and matches each step's name against a
+ * pattern, to put the name in a message that is only read when the call times out).
  */
 public final class DependencyGuard {
 
@@ -32,10 +35,17 @@ public final class DependencyGuard {
 
 	private final @Nullable Bulkhead bulkhead;
 
+	private final Duration timeout;
+
+	private final Mono<Object> timedOut;
+
 	private DependencyGuard(CircuitBreaker breaker, TimeLimiter limiter, @Nullable Bulkhead bulkhead) {
 		this.breaker = breaker;
 		this.limiter = limiter;
 		this.bulkhead = bulkhead;
+		this.timeout = limiter.getTimeLimiterConfig().getTimeoutDuration();
+		String message = breaker.getName() + " did not answer within " + this.timeout.toMillis() + "ms";
+		this.timedOut = Mono.error(() -> new TimeoutException(message));
 	}
 
 	/**
@@ -64,7 +74,9 @@ public final class DependencyGuard {
 
 	/** Decorates {@code call}; permission is taken per subscription. */
 	public <T> Mono<T> guard(Mono<T> call) {
-		Mono<T> guarded = call.timeout(this.limiter.getTimeLimiterConfig().getTimeoutDuration(), EventLoopTimer.INSTANCE)
+		@SuppressWarnings("unchecked")
+		Mono<T> timedOut = (Mono<T>) this.timedOut;
+		Mono<T> guarded = call.timeout(this.timeout, timedOut, EventLoopTimer.INSTANCE)
 			.doOnSuccess((value) -> this.limiter.onSuccess())
 			.doOnError(this.limiter::onError)
 			.transformDeferred(CircuitBreakerOperator.of(this.breaker));

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +41,17 @@ class DependencyGuardTimeLimitTests {
 						+ Thread.currentThread().getName())));
 
 		assertThat(timedOutOn.get(5, TimeUnit.SECONDS)).startsWith("TimeoutException on test-loop");
+	}
+
+	@Test
+	void aCallPastTheTimeLimitFailsWithATimeoutNamingTheDependency() {
+		DependencyGuard guard = guard(Duration.ofMillis(30), 100);
+
+		StepVerifier.create(guard.guard(Mono.never()))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(TimeoutException.class)
+				.hasMessage("test did not answer within 30ms"))
+			.verify(Duration.ofSeconds(5));
+		StepVerifier.create(guard.guard(Mono.just("in time"))).expectNext("in time").verifyComplete();
 	}
 
 	@Test
