@@ -12,11 +12,8 @@ import dev.tenantgate.role.UserWithMembership;
 import dev.tenantgate.support.BetterAuthFixtures;
 import dev.tenantgate.support.TestDatabase;
 import dev.tenantgate.support.TestServices;
-import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.springframework.r2dbc.core.DatabaseClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +32,8 @@ class BetterAuthRepositoryIntegrationTests {
 		TestDatabase database = TestDatabase.create(TestServices.require(),
 				(preset == SchemaPreset.PLURAL_SNAKE) ? "plural-snake" : "better-auth-default");
 		BetterAuthFixtures fixtures = new BetterAuthFixtures(database, preset);
-		BetterAuthRepository repository = new BetterAuthRepository(client(database), preset.mapping());
+		BetterAuthRepository repository = new BetterAuthRepository(SchemaVerifierIntegrationTests.client(database),
+				preset.mapping());
 		String org = fixtures.organization();
 		String other = fixtures.organization();
 		Instant banEnds = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS);
@@ -71,15 +69,6 @@ class BetterAuthRepositoryIntegrationTests {
 
 	private static UserWithMembership together(BetterAuthRepository repository, String user, String org) {
 		return repository.userWithMembership(new MembershipKey(user, org)).block(TIMEOUT);
-	}
-
-	private static DatabaseClient client(TestDatabase database) {
-		TestServices.Endpoints services = TestServices.require();
-		return DatabaseClient.create(ConnectionFactories.get(ConnectionFactoryOptions.parse(database.r2dbcUrl())
-			.mutate()
-			.option(ConnectionFactoryOptions.USER, services.pgUser())
-			.option(ConnectionFactoryOptions.PASSWORD, services.pgPassword())
-			.build()));
 	}
 
 }

@@ -58,7 +58,8 @@ class SchemaVerifierIntegrationTests {
 			.block(Duration.ofSeconds(10))).hasMessageContaining("read-only");
 	}
 
-	private static DatabaseClient client(TestDatabase database) {
+	/** A client of the test database, as the test services' user. */
+	static DatabaseClient client(TestDatabase database) {
 		TestServices.Endpoints services = TestServices.require();
 		return DatabaseClient.create(ConnectionFactories.get(ConnectionFactoryOptions.parse(database.r2dbcUrl())
 			.mutate()
