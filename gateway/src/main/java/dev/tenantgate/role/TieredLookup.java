@@ -112,19 +112,21 @@ final class TieredLookup<K, V> {
 	}
 
 	/**
-	 * A value the shared tier answered for a lookup made together with another ({@link UserWithMembershipLookup}):
-	 * recorded and put in the in-process tier, as {@link #get} does with its own answers.
+	 * A value the shared tier answered, for this lookup or one made together with another
+	 * ({@link UserWithMembershipLookup}): recorded and put in the in-process tier.
+	 * @param trace the request's trace, or {@code null} for a background refresh
 	 */
-	void answeredByShared(K key, V value, ResolutionTrace trace, long nanos, long generation) {
+	void answeredByShared(K key, V value, @Nullable ResolutionTrace trace, long nanos, long generation) {
 		answered(trace, Tier.REDIS, nanos);
 		this.local.put(key, value, generation, 0);
 	}
 
 	/**
-	 * A value the database answered for a lookup made together with another: recorded, and filled into the tiers
-	 * above as {@link #get} fills them.
+	 * A value the database answered, for this lookup or one made together with another: recorded, and filled into
+	 * the tiers above.
+	 * @param trace the request's trace, or {@code null} for a background refresh
 	 */
-	void answeredByDatabase(K key, V value, ResolutionTrace trace, long nanos, long generation, long readStartedAt) {
+	void answeredByDatabase(K key, V value, @Nullable ResolutionTrace trace, long nanos, long generation, long readStartedAt) {
 		answered(trace, Tier.POSTGRES, nanos);
 		this.local.put(key, value, generation, readStartedAt);
 		fillShared(key, value, readStartedAt);
@@ -176,8 +178,7 @@ final class TieredLookup<K, V> {
 		return Mono.defer(() -> {
 			long started = System.nanoTime();
 			return this.sharedGuard.guard(Mono.defer(() -> this.shared.get(key)))
-				.doOnNext((value) -> answered(trace, Tier.REDIS, System.nanoTime() - started))
-				.doOnNext((value) -> this.local.put(key, value, generation, 0));
+				.doOnNext((value) -> answeredByShared(key, value, trace, System.nanoTime() - started, generation));
 		}).onErrorResume((ex) -> {
 			logger.debug(this.name + ": shared tier failed, reading the database: " + ex);
 			return Mono.empty();
@@ -193,7 +194,6 @@ final class TieredLookup<K, V> {
 			long readStartedAt = this.clock.millis();
 			long started = System.nanoTime();
 			return this.loadGuard.guard(this.load.apply(key))
-				.doOnNext((value) -> answered(trace, Tier.POSTGRES, System.nanoTime() - started))
 				.doOnError((ex) -> {
 					if (trace != null) {
 						this.observer.failed();
@@ -203,8 +203,8 @@ final class TieredLookup<K, V> {
 					logger.warn(this.name + ": database lookup failed, failing closed: " + ex);
 					return new RoleUnavailableException();
 				})
-				.doOnNext((value) -> this.local.put(key, value, generation, readStartedAt))
-				.doOnNext((value) -> fillShared(key, value, readStartedAt));
+				.doOnNext((value) -> answeredByDatabase(key, value, trace, System.nanoTime() - started, generation,
+						readStartedAt));
 		});
 	}
 
