@@ -5,7 +5,6 @@ import java.time.Duration;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * Opens the shared Redis connection while the gateway starts, before its web server takes requests. Spring Data
@@ -22,7 +21,7 @@ public final class RedisConnectionOpener implements SmartLifecycle {
 	/** After Spring Data's connection factory (phase 0), long before the web server. */
 	static final int PHASE = 1;
 
-	private final ReactiveStringRedisTemplate redis;
+	private final RedisCalls calls;
 
 	private final Duration wait;
 
@@ -31,8 +30,8 @@ public final class RedisConnectionOpener implements SmartLifecycle {
 	/**
 	 * @param wait how long start-up waits for Redis to answer
 	 */
-	public RedisConnectionOpener(ReactiveStringRedisTemplate redis, Duration wait) {
-		this.redis = redis;
+	public RedisConnectionOpener(RedisCalls calls, Duration wait) {
+		this.calls = calls;
 		this.wait = wait;
 	}
 
@@ -40,7 +39,7 @@ public final class RedisConnectionOpener implements SmartLifecycle {
 	public void start() {
 		this.running = true;
 		try {
-			RedisRoleStore.offEventLoop(this.redis.execute((connection) -> connection.ping()).next())
+			this.calls.call(this.calls.template().execute((connection) -> connection.ping()).next())
 				.block(this.wait);
 			logger.info("Connected to Redis");
 		}
