@@ -151,7 +151,10 @@ public final class RoleResolver {
 				(key) -> redis.userWithMembership(key, knownChange(keys.userChange(key.userId()), null),
 						knownChange(keys.membershipChange(key), keys.organizationChange(key.organizationId())),
 						changes::remember),
-				database::userWithMembership, redisGuard, databaseGuard, clock);
+				database::userWithMembership,
+				(key, read, readStartedAt) -> redis.putUserWithMembership(key, read.user(), read.membership(),
+						readStartedAt),
+				redisGuard, databaseGuard, clock);
 	}
 
 	/**

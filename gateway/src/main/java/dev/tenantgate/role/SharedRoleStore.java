@@ -53,6 +53,13 @@ public interface SharedRoleStore {
 	Mono<UserWithMembership> userWithMembership(MembershipKey key, long knownUserChange, long knownMembershipChange,
 			BiConsumer<String, Long> changeTimes);
 
+	/**
+	 * Writes the user and their membership (both read from the database at {@code readStartedAt}) in one round trip,
+	 * each on its own condition, as {@link #putUser} and {@link #putMembership} would.
+	 * @return a bit for each entry written: 1 the user, 2 the membership
+	 */
+	Mono<Long> putUserWithMembership(MembershipKey key, PlatformUser user, Membership membership, long readStartedAt);
+
 	void distrustEntriesBefore(long time);
 
 	Mono<Long> evictMembership(MembershipKey key);
@@ -96,6 +103,11 @@ public interface SharedRoleStore {
 		public Mono<Map<String, PlatformUser>> users(List<String> userIds, ToLongFunction<String> knownChange,
 				BiConsumer<String, Long> changeTimes) {
 			return Mono.just(Map.of());
+		}
+
+		public Mono<Long> putUserWithMembership(MembershipKey key, PlatformUser user, Membership membership,
+				long readStartedAt) {
+			return Mono.just(0L);
 		}
 
 		public void distrustEntriesBefore(long time) {

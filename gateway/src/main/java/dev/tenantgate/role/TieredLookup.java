@@ -122,14 +122,14 @@ final class TieredLookup<K, V> {
 	}
 
 	/**
-	 * A value the database answered, for this lookup or one made together with another: recorded, and filled into
-	 * the tiers above.
+	 * A value the database answered, for this lookup or one made together with another: recorded and put in the
+	 * in-process tier. The shared tier is filled by the caller: {@link #fromDatabase} fills it with this value alone,
+	 * {@link UserWithMembershipLookup} with both of its values at once.
 	 * @param trace the request's trace, or {@code null} for a background refresh
 	 */
 	void answeredByDatabase(K key, V value, @Nullable ResolutionTrace trace, long nanos, long generation, long readStartedAt) {
 		answered(trace, Tier.POSTGRES, nanos);
 		this.local.put(key, value, generation, readStartedAt);
-		fillShared(key, value, readStartedAt);
 	}
 
 	/** A database lookup made together with another failed (the request fails closed): counted as this one's too. */
@@ -203,8 +203,10 @@ final class TieredLookup<K, V> {
 					logger.warn(this.name + ": database lookup failed, failing closed: " + ex);
 					return new RoleUnavailableException();
 				})
-				.doOnNext((value) -> answeredByDatabase(key, value, trace, System.nanoTime() - started, generation,
-						readStartedAt));
+				.doOnNext((value) -> {
+					answeredByDatabase(key, value, trace, System.nanoTime() - started, generation, readStartedAt);
+					fillShared(key, value, readStartedAt);
+				});
 		});
 	}
 

@@ -14,9 +14,10 @@ import reactor.core.publisher.Mono;
  * shared-tier round trip for both, and one database query for both when the shared tier holds neither. Looked up
  * apart, each took a round trip to Redis and a query of its own (two PostgreSQL connections, two backends woken).
  * <p>
- * Each answer is filled into the tiers above it by its own {@link TieredLookup}, under the same rules as a lookup of
- * its own (generations, change times), and the guards are the same: the shared tier's failures count as a miss, the
- * database's fail the lookup closed.
+ * Each answer is put in the in-process tier by its own {@link TieredLookup}, under the same rules as a lookup of its
+ * own (generations, change times); answers from the database go to the shared tier together, in one conditional
+ * write for both. The guards are the same: the shared tier's failures count as a miss, the database's fail the
+ * lookup closed.
  */
 final class UserWithMembershipLookup {
 
@@ -30,6 +31,8 @@ final class UserWithMembershipLookup {
 
 	private final Function<MembershipKey, Mono<UserWithMembership>> load;
 
+	private final SharedFill fill;
+
 	private final DependencyGuard sharedGuard;
 
 	private final DependencyGuard loadGuard;
@@ -39,14 +42,16 @@ final class UserWithMembershipLookup {
 	/**
 	 * @param shared reads both from the shared tier ({@link UserWithMembership#NEITHER} parts when not held)
 	 * @param load reads both from the database
+	 * @param fill writes both, as read from the database, to the shared tier
 	 */
 	UserWithMembershipLookup(TieredLookup<String, PlatformUser> users, TieredLookup<MembershipKey, Membership> memberships,
 			Function<MembershipKey, Mono<UserWithMembership>> shared, Function<MembershipKey, Mono<UserWithMembership>> load,
-			DependencyGuard sharedGuard, DependencyGuard loadGuard, Clock clock) {
+			SharedFill fill, DependencyGuard sharedGuard, DependencyGuard loadGuard, Clock clock) {
 		this.users = users;
 		this.memberships = memberships;
 		this.shared = shared;
 		this.load = load;
+		this.fill = fill;
 		this.sharedGuard = sharedGuard;
 		this.loadGuard = loadGuard;
 		this.clock = clock;
@@ -103,8 +108,23 @@ final class UserWithMembershipLookup {
 				long nanos = System.nanoTime() - started;
 				this.users.answeredByDatabase(key.userId(), read.user(), trace, nanos, generation, readStartedAt);
 				this.memberships.answeredByDatabase(key, read.membership(), trace, nanos, generation, readStartedAt);
+				fillShared(key, read, readStartedAt);
 			});
 		});
+	}
+
+	/** Both values in one write to the shared tier, each on its own condition (see {@link SharedRoleStore}). */
+	private void fillShared(MembershipKey key, UserWithMembership read, long readStartedAt) {
+		this.sharedGuard.guard(Mono.defer(() -> this.fill.fill(key, read, readStartedAt)))
+			.subscribe(null, (ex) -> logger.debug("user with membership: could not fill the shared tier: " + ex));
+	}
+
+	/** Writes a user and their membership, both read from the database, to the shared tier. */
+	@FunctionalInterface
+	interface SharedFill {
+
+		Mono<?> fill(MembershipKey key, UserWithMembership read, long readStartedAt);
+
 	}
 
 }

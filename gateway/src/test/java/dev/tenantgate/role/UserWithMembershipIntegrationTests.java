@@ -32,7 +32,7 @@ import static org.mockito.Mockito.verify;
 /**
  * A user and their membership looked up together ({@link RoleResolver#userAndMembership}), against a real Redis: when
  * neither is held in-process, one Redis round trip and one database query answer both, and both are filled into
- * every tier; what Redis holds is not read again from the database; a database failure fails both closed; a change
+ * every tier (Redis in one write); what Redis holds is not read again from the database; a database failure fails both closed; a change
  * recorded while the read is under way keeps its answer out of the in-process tier. The database is a mock, so the
  * test counts its queries and controls when they answer.
  */
@@ -86,6 +86,9 @@ class UserWithMembershipIntegrationTests {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> this.redis.hasKey(this.keys.user(KEY.userId())).block(Duration.ofSeconds(5))
 					&& this.redis.hasKey(this.keys.membership(KEY)).block(Duration.ofSeconds(5)));
+		verify(this.store, times(1)).putUserWithMembership(any(), any(), any(), anyLong());
+		verify(this.store, never()).putUser(anyString(), any(), anyLong());
+		verify(this.store, never()).putMembership(any(), any(), anyLong());
 
 		ResolutionTrace again = new ResolutionTrace();
 		RoleResolver.UserAndMembershipLookups lookups = this.resolver.userAndMembership(KEY, null, null, again);
@@ -145,7 +148,7 @@ class UserWithMembershipIntegrationTests {
 			.isEqualTo(STAFF);
 		assertThat(lookups.user().block(Duration.ofSeconds(5))).isEqualTo(USER);
 		assertThat(this.local.membershipEntry(KEY)).as("read before the change: not kept").isNull();
-		// Both fills are sent at once; the user's landing shows the membership's was refused, not late.
+		// Both are filled in one write; the user's landing shows the membership was refused, not late.
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> this.redis.hasKey(this.keys.user(KEY.userId())).block(Duration.ofSeconds(5)));
 		assertThat(this.redis.hasKey(this.keys.membership(KEY)).block(Duration.ofSeconds(5))).isFalse();

@@ -31,14 +31,25 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisRoleStore implements SharedRoleStore {
 
-	// KEYS[1] entry, KEYS[2..] change-time keys; ARGV[1] value, ARGV[2] ttl ms, ARGV[3] read start ms minus tolerance
+	// Fills entries that no change made stale. KEYS: each entry, followed by its change-time keys. ARGV[1]: the read's
+	// start in ms, minus the clock tolerance; then for each entry: its number of keys (itself and its change-time
+	// keys), its value and its TTL in ms. Returns a bit for each entry written: 1 for the first, 2 for the second.
 	private static final RedisScript<Long> FILL_IF_UNCHANGED = RedisScript.of("""
-			for i = 2, #KEYS do
-			  local changed = tonumber(redis.call('GET', KEYS[i]) or '0')
-			  if changed >= tonumber(ARGV[3]) then return 0 end
+			local written, bit, k = 0, 1, 1
+			for a = 2, #ARGV, 3 do
+			  local count = tonumber(ARGV[a])
+			  local unchanged = true
+			  for i = k + 1, k + count - 1 do
+			    if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[1]) then unchanged = false end
+			  end
+			  if unchanged then
+			    redis.call('SET', KEYS[k], ARGV[a + 1], 'PX', ARGV[a + 2])
+			    written = written + bit
+			  end
+			  bit = bit * 2
+			  k = k + count
 			end
-			redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-			return 1
+			return written
 			""", Long.class);
 
 	private final RedisCalls calls;
@@ -85,10 +96,9 @@ public final class RedisRoleStore implements SharedRoleStore {
 	/** Writes {@code membership} unless the membership or its organization changed since {@code readStartedAt}. */
 	@Override
 	public Mono<Boolean> putMembership(MembershipKey key, Membership membership, long readStartedAt) {
-		Duration expiry = membership.isMember() ? this.ttl : this.negativeTtl;
-		return fill(List.of(this.keys.membership(key), this.keys.membershipChange(key),
-				this.keys.organizationChange(key.organizationId())), RoleValueCodec.encode(membership, readStartedAt), expiry,
-				readStartedAt);
+		Fills fill = new Fills(readStartedAt);
+		addMembership(fill, key, membership);
+		return fill(fill).map((written) -> written == 1L);
 	}
 
 	/** The cached user, unless it was written no later than {@code changedAt} plus the clock tolerance. */
@@ -196,9 +206,9 @@ public final class RedisRoleStore implements SharedRoleStore {
 	/** Writes {@code user} unless the user changed since {@code readStartedAt}. */
 	@Override
 	public Mono<Boolean> putUser(String userId, PlatformUser user, long readStartedAt) {
-		Duration expiry = user.exists() ? this.ttl : this.negativeTtl;
-		return fill(List.of(this.keys.user(userId), this.keys.userChange(userId)), RoleValueCodec.encode(user, readStartedAt), expiry,
-				readStartedAt);
+		Fills fill = new Fills(readStartedAt);
+		addUser(fill, userId, user);
+		return fill(fill).map((written) -> written == 1L);
 	}
 
 	/**
@@ -227,12 +237,57 @@ public final class RedisRoleStore implements SharedRoleStore {
 		return this.calls.call(this.redis.delete(this.keys.user(userId)));
 	}
 
-	private Mono<Boolean> fill(List<String> keys, String value, Duration expiry, long readStartedAt) {
-		long notBefore = readStartedAt - this.clockTolerance.toMillis();
-		return this.calls.call(this.redis.execute(FILL_IF_UNCHANGED, keys, List.of(value,
-				Long.toString(expiry.toMillis()), Long.toString(notBefore)))
-			.next())
-			.map((written) -> written == 1L);
+	/**
+	 * Writes the user and their membership in one round trip, each unless it changed since {@code readStartedAt}.
+	 * @return a bit for each entry written: 1 the user, 2 the membership
+	 */
+	@Override
+	public Mono<Long> putUserWithMembership(MembershipKey key, PlatformUser user, Membership membership,
+			long readStartedAt) {
+		Fills fill = new Fills(readStartedAt);
+		addUser(fill, key.userId(), user);
+		addMembership(fill, key, membership);
+		return fill(fill);
+	}
+
+	private void addUser(Fills fill, String userId, PlatformUser user) {
+		fill.add(RoleValueCodec.encode(user, fill.readStartedAt), user.exists() ? this.ttl : this.negativeTtl,
+				this.keys.user(userId), this.keys.userChange(userId));
+	}
+
+	private void addMembership(Fills fill, MembershipKey key, Membership membership) {
+		fill.add(RoleValueCodec.encode(membership, fill.readStartedAt),
+				membership.isMember() ? this.ttl : this.negativeTtl, this.keys.membership(key),
+				this.keys.membershipChange(key), this.keys.organizationChange(key.organizationId()));
+	}
+
+	private Mono<Long> fill(Fills fill) {
+		return this.calls.call(this.redis.execute(FILL_IF_UNCHANGED, fill.keys, fill.args).next());
+	}
+
+	/** The keys and arguments of one {@code FILL_IF_UNCHANGED} call. */
+	private final class Fills {
+
+		final long readStartedAt;
+
+		final List<String> keys = new ArrayList<>(5);
+
+		final List<String> args = new ArrayList<>(7);
+
+		Fills(long readStartedAt) {
+			this.readStartedAt = readStartedAt;
+			this.args.add(Long.toString(readStartedAt - RedisRoleStore.this.clockTolerance.toMillis()));
+		}
+
+		/** An entry with its value and expiry, and the change-time keys that must not have moved. */
+		void add(String value, Duration expiry, String entry, String... changeKeys) {
+			this.keys.add(entry);
+			this.keys.addAll(List.of(changeKeys));
+			this.args.add(Integer.toString(1 + changeKeys.length));
+			this.args.add(value);
+			this.args.add(Long.toString(expiry.toMillis()));
+		}
+
 	}
 
 	@FunctionalInterface

@@ -17,10 +17,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The shared tier's one-round-trip read (entry and change times in one MGET), against a real Redis: it must answer
- * exactly as reading the change times first and the entry after does, and hand over every change time it read.
+ * exactly as reading the change times first and the entry after does, and hand over every change time it read. And
+ * its one-round-trip fill of a user and their membership: it must write exactly what the two fills write apart.
  */
 class RedisRoleStoreIntegrationTests {
 
@@ -154,6 +156,59 @@ class RedisRoleStoreIntegrationTests {
 			}
 		}
 		return cases;
+	}
+
+	@Test
+	void userAndMembershipFilledTogetherAreWrittenExactlyAsFilledApart() {
+		int written = 0;
+		int refused = 0;
+		int n = 0;
+		for (long userChange : CHANGE_TIMES) {
+			for (long memberChange : CHANGE_TIMES) {
+				for (long organizationChange : List.of(0L, NOW - 1, NOW + 5_000)) {
+					for (boolean member : List.of(true, false)) {
+						MembershipKey together = new MembershipKey("together-u" + n, "together-o" + n);
+						MembershipKey apart = new MembershipKey("apart-u" + n, "apart-o" + n);
+						n++;
+						for (MembershipKey key : List.of(together, apart)) {
+							setChange(this.keys.userChange(key.userId()), userChange);
+							setChange(this.keys.membershipChange(key), memberChange);
+							setChange(this.keys.organizationChange(key.organizationId()), organizationChange);
+						}
+						PlatformUser user = member ? new PlatformUser(true, Set.of("user"), false, null)
+								: PlatformUser.UNKNOWN;
+						Membership membership = member ? new Membership(Set.of("staff")) : Membership.NONE;
+
+						long bits = this.store.putUserWithMembership(together, user, membership, NOW)
+							.block(Duration.ofSeconds(5));
+						boolean userApart = this.store.putUser(apart.userId(), user, NOW).block(Duration.ofSeconds(5));
+						boolean membershipApart = this.store.putMembership(apart, membership, NOW)
+							.block(Duration.ofSeconds(5));
+
+						String grid = "user change " + userChange + ", member change " + memberChange
+								+ ", organization change " + organizationChange + ", member " + member;
+						assertThat(bits).as(grid).isEqualTo((userApart ? 1L : 0L) + (membershipApart ? 2L : 0L));
+						assertSameEntry(this.keys.user(together.userId()), this.keys.user(apart.userId()), grid);
+						assertSameEntry(this.keys.membership(together), this.keys.membership(apart), grid);
+						written += Long.bitCount(bits);
+						refused += 2 - Long.bitCount(bits);
+					}
+				}
+			}
+		}
+		assertThat(written).as("entries written").isPositive();
+		assertThat(refused).as("entries refused").isPositive();
+	}
+
+	/** The same value (or none), and an expiry within a second of the other's (both fills just ran). */
+	private void assertSameEntry(String together, String apart, String grid) {
+		assertThat(this.redis.opsForValue().get(together).blockOptional(Duration.ofSeconds(5))).as(grid)
+			.isEqualTo(this.redis.opsForValue().get(apart).blockOptional(Duration.ofSeconds(5)));
+		assertThat(expiryMillis(together)).as(grid).isCloseTo(expiryMillis(apart), within(1000L));
+	}
+
+	private long expiryMillis(String key) {
+		return this.redis.getExpire(key).blockOptional(Duration.ofSeconds(5)).map(Duration::toMillis).orElse(-1L);
 	}
 
 	private record MembershipCase(MembershipKey key, long memberChange, long organizationChange, boolean cached) {
