@@ -12,7 +12,6 @@ import dev.tenantgate.role.db.SchemaMismatchException;
 import dev.tenantgate.role.db.SchemaVerifier;
 import dev.tenantgate.role.local.LocalChangeTimes;
 import dev.tenantgate.role.local.LocalRoleCache;
-import dev.tenantgate.role.redis.RedisCalls;
 import dev.tenantgate.role.redis.RedisChangeTimes;
 import dev.tenantgate.role.redis.RedisConnectionOpener;
 import dev.tenantgate.role.redis.RedisKeys;
@@ -60,16 +59,10 @@ class RoleConfiguration {
 		return new RedisKeys(settings.membershipPrefix(), settings.userPrefix(), settings.changePrefix());
 	}
 
-	/** The Redis template, and where its calls are subscribed (see {@link RedisCalls}). */
-	@Bean
-	@ConditionalOnProperty(name = "tenantgate.roles.redis.enabled", havingValue = "true", matchIfMissing = true)
-	RedisCalls redisCalls(ReactiveStringRedisTemplate redis) {
-		return new RedisCalls(redis);
-	}
-
 	/** Redis, or no shared tier at all when {@code tenantgate.roles.redis.enabled=false} (a single instance). */
 	@Bean
-	SharedRoleStore sharedRoleStore(ObjectProvider<RedisCalls> redis, RedisKeys keys, RoleProperties properties) {
+	SharedRoleStore sharedRoleStore(ObjectProvider<ReactiveStringRedisTemplate> redis, RedisKeys keys,
+			RoleProperties properties) {
 		RoleProperties.Redis settings = properties.redis();
 		if (!settings.enabled()) {
 			return SharedRoleStore.NONE;
@@ -84,13 +77,13 @@ class RoleConfiguration {
 	 */
 	@Bean
 	@ConditionalOnProperty(name = "tenantgate.roles.redis.enabled", havingValue = "true", matchIfMissing = true)
-	RedisConnectionOpener redisConnectionOpener(RedisCalls redis) {
+	RedisConnectionOpener redisConnectionOpener(ReactiveStringRedisTemplate redis) {
 		return new RedisConnectionOpener(redis, Duration.ofSeconds(2));
 	}
 
 	/** Change times shared in Redis, or held in-process when Redis is off. */
 	@Bean
-	ChangeTimes changeTimes(ObjectProvider<RedisCalls> redis, RoleProperties properties) {
+	ChangeTimes changeTimes(ObjectProvider<ReactiveStringRedisTemplate> redis, RoleProperties properties) {
 		RoleProperties.Redis settings = properties.redis();
 		if (!settings.enabled()) {
 			return new LocalChangeTimes(settings.changeRetention(), properties.local().maximumSize());

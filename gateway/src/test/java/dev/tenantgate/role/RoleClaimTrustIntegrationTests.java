@@ -94,7 +94,7 @@ class RoleClaimTrustIntegrationTests {
 		this.keys = this.testRedis.keys();
 		this.changes = new CountingChangeTimes(newChangeTimes());
 		this.resolver = new RoleResolver(new LocalRoleCache(1000, Duration.ofMinutes(1), Duration.ofSeconds(30)),
-				new RedisRoleStore(this.testRedis.calls(), this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
+				new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
 						CLOCK_TOLERANCE),
 				this.changes, this.keys,
 				new BetterAuthRepository(databaseClient, SchemaPreset.PLURAL_SNAKE.mapping()),
@@ -232,7 +232,7 @@ class RoleClaimTrustIntegrationTests {
 	}
 
 	private RedisChangeTimes newChangeTimes() {
-		return new RedisChangeTimes(this.testRedis.calls(), Duration.ofMinutes(30), Duration.ofMinutes(1), 1000);
+		return new RedisChangeTimes(this.redis, Duration.ofMinutes(30), Duration.ofMinutes(1), 1000);
 	}
 
 	/** The real Redis-backed change times, counting the lookups that may go to Redis. */

@@ -258,10 +258,10 @@ class RoleResolverRaceIntegrationTests {
 
 		Instance() {
 			RoleResolverRaceIntegrationTests outer = RoleResolverRaceIntegrationTests.this;
-			RedisRoleStore store = new RedisRoleStore(outer.testRedis.calls(), outer.keys, Duration.ofMinutes(5),
+			RedisRoleStore store = new RedisRoleStore(outer.redis, outer.keys, Duration.ofMinutes(5),
 					Duration.ofMinutes(1), CLOCK_TOLERANCE);
-			RedisChangeTimes changes = new RedisChangeTimes(outer.testRedis.calls(), Duration.ofMinutes(30),
-					Duration.ofMinutes(1), 1000);
+			RedisChangeTimes changes = new RedisChangeTimes(outer.redis, Duration.ofMinutes(30), Duration.ofMinutes(1),
+					1000);
 			this.resolver = new RoleResolver(this.local, store, changes, outer.keys, this.database,
 					TestGuards.permissive("redis", Duration.ofSeconds(2)),
 					TestGuards.permissive("postgres", Duration.ofSeconds(5)), outer.clock);

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-import dev.tenantgate.role.redis.RedisCalls;
 import dev.tenantgate.role.redis.RedisKeys;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -29,8 +28,6 @@ public final class TestRedis implements BeforeEachCallback, AfterEachCallback {
 
 	private @Nullable ReactiveStringRedisTemplate template;
 
-	private @Nullable RedisCalls calls;
-
 	private @Nullable RedisKeys keys;
 
 	@Override
@@ -42,7 +39,6 @@ public final class TestRedis implements BeforeEachCallback, AfterEachCallback {
 		factory.start();
 		this.connectionFactory = factory;
 		this.template = new ReactiveStringRedisTemplate(factory);
-		this.calls = new RedisCalls(this.template);
 		String run = "t" + UUID.randomUUID().toString().replace("-", "");
 		this.keys = new RedisKeys(run + "perm:", run + "perm-user:", run + "perm-chg:");
 	}
@@ -50,11 +46,6 @@ public final class TestRedis implements BeforeEachCallback, AfterEachCallback {
 	/** The template of the current test. */
 	public ReactiveStringRedisTemplate template() {
 		return Objects.requireNonNull(this.template, "not connected: register TestRedis with @RegisterExtension");
-	}
-
-	/** The template of the current test, as the gateway's Redis stores call it. */
-	public RedisCalls calls() {
-		return Objects.requireNonNull(this.calls, "not connected: register TestRedis with @RegisterExtension");
 	}
 
 	/** The membership, user and change-time key prefixes of the current test. */
@@ -77,7 +68,6 @@ public final class TestRedis implements BeforeEachCallback, AfterEachCallback {
 			this.connectionFactory.destroy();
 			this.connectionFactory = null;
 			this.template = null;
-			this.calls = null;
 			this.keys = null;
 		}
 	}

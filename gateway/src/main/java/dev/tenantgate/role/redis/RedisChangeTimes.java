@@ -29,18 +29,15 @@ public final class RedisChangeTimes implements ChangeTimes {
 			return current
 			""", Long.class);
 
-	private final RedisCalls calls;
-
 	private final ReactiveStringRedisTemplate redis;
 
 	private final Duration retention;
 
 	private final Cache<String, Long> mirror;
 
-	public RedisChangeTimes(RedisCalls calls, Duration retention, Duration mirrorTtl,
+	public RedisChangeTimes(ReactiveStringRedisTemplate redis, Duration retention, Duration mirrorTtl,
 			long mirrorSize) {
-		this.calls = calls;
-		this.redis = calls.template();
+		this.redis = redis;
 		this.retention = retention;
 		this.mirror = Caches.onCallingThread()
 			.maximumSize(mirrorSize)
@@ -60,7 +57,7 @@ public final class RedisChangeTimes implements ChangeTimes {
 		if (known != null) {
 			return Mono.just(known);
 		}
-		return this.calls.call(this.redis.opsForValue().get(key))
+		return RedisRoleStore.offEventLoop(this.redis.opsForValue().get(key))
 			.map(Long::parseLong)
 			.defaultIfEmpty(0L)
 			.doOnNext((time) -> this.mirror.asMap().merge(key, time, Math::max));
@@ -75,7 +72,7 @@ public final class RedisChangeTimes implements ChangeTimes {
 	@Override
 	public Mono<Long> record(String key, long time) {
 		this.mirror.asMap().merge(key, time, Math::max);
-		return this.calls.call(this.redis.execute(RECORD_MAX, List.of(key), List.of(Long.toString(time),
+		return RedisRoleStore.offEventLoop(this.redis.execute(RECORD_MAX, List.of(key), List.of(Long.toString(time),
 				Long.toString(this.retention.toMillis())))
 			.next())
 			.doOnNext((latest) -> this.mirror.asMap().merge(key, latest, Math::max));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * Opens the shared Redis connection while the gateway starts, before its web server takes requests. Spring Data
@@ -21,7 +22,7 @@ public final class RedisConnectionOpener implements SmartLifecycle {
 	/** After Spring Data's connection factory (phase 0), long before the web server. */
 	static final int PHASE = 1;
 
-	private final RedisCalls calls;
+	private final ReactiveStringRedisTemplate redis;
 
 	private final Duration wait;
 
@@ -30,8 +31,8 @@ public final class RedisConnectionOpener implements SmartLifecycle {
 	/**
 	 * @param wait how long start-up waits for Redis to answer
 	 */
-	public RedisConnectionOpener(RedisCalls calls, Duration wait) {
-		this.calls = calls;
+	public RedisConnectionOpener(ReactiveStringRedisTemplate redis, Duration wait) {
+		this.redis = redis;
 		this.wait = wait;
 	}
 
@@ -39,7 +40,7 @@ public final class RedisConnectionOpener implements SmartLifecycle {
 	public void start() {
 		this.running = true;
 		try {
-			this.calls.call(this.calls.template().execute((connection) -> connection.ping()).next())
+			RedisRoleStore.offEventLoop(this.redis.execute((connection) -> connection.ping()).next())
 				.block(this.wait);
 			logger.info("Connected to Redis");
 		}

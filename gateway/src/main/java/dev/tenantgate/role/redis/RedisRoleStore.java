@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -15,11 +17,15 @@ import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
 import dev.tenantgate.role.SharedRoleStore;
 import dev.tenantgate.role.UserWithMembership;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The shared tier: Redis entries {@code perm:<userId>:<orgId>} (member roles) and {@code perm-user:<userId>}
@@ -30,6 +36,8 @@ import reactor.core.publisher.Mono;
  * cannot write the old answer back after another instance dropped it.
  */
 public final class RedisRoleStore implements SharedRoleStore {
+
+	private static final Log logger = LogFactory.getLog(RedisRoleStore.class);
 
 	// Fills entries that no change made stale. KEYS: each entry, followed by its change-time keys. ARGV[1]: the read's
 	// start in ms, minus the clock tolerance; then for each entry: its number of keys (itself and its change-time
@@ -52,7 +60,12 @@ public final class RedisRoleStore implements SharedRoleStore {
 			return written
 			""", Long.class);
 
-	private final RedisCalls calls;
+	// A plain Executor: Reactor would wrap an ExecutorService as a scheduler that interrupts (see offEventLoop).
+	private static final Scheduler DISPATCH = Schedulers.fromExecutor(Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "tenantgate-redis");
+		thread.setDaemon(true);
+		return thread;
+	})::execute);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -66,10 +79,9 @@ public final class RedisRoleStore implements SharedRoleStore {
 
 	private final AtomicLong distrustBefore = new AtomicLong();
 
-	public RedisRoleStore(RedisCalls calls, RedisKeys keys, Duration ttl, Duration negativeTtl,
+	public RedisRoleStore(ReactiveStringRedisTemplate redis, RedisKeys keys, Duration ttl, Duration negativeTtl,
 			Duration clockTolerance) {
-		this.calls = calls;
-		this.redis = calls.template();
+		this.redis = redis;
 		this.keys = keys;
 		this.ttl = ttl;
 		this.negativeTtl = negativeTtl;
@@ -83,7 +95,7 @@ public final class RedisRoleStore implements SharedRoleStore {
 	@Override
 	public Mono<Membership> membership(MembershipKey key, long changedAt) {
 		long notBefore = notBefore(changedAt);
-		return this.calls.call(this.redis.opsForValue().get(this.keys.membership(key)))
+		return offEventLoop(this.redis.opsForValue().get(this.keys.membership(key)))
 			.mapNotNull((value) -> RoleValueCodec.decodeMembership(value, notBefore));
 	}
 
@@ -105,7 +117,7 @@ public final class RedisRoleStore implements SharedRoleStore {
 	@Override
 	public Mono<PlatformUser> user(String userId, long changedAt) {
 		long notBefore = notBefore(changedAt);
-		return this.calls.call(this.redis.opsForValue().get(this.keys.user(userId)))
+		return offEventLoop(this.redis.opsForValue().get(this.keys.user(userId)))
 			.mapNotNull((value) -> RoleValueCodec.decodeUser(value, notBefore));
 	}
 
@@ -137,7 +149,7 @@ public final class RedisRoleStore implements SharedRoleStore {
 	 */
 	private <T> Mono<T> readWithChangeTimes(List<String> keys, BiConsumer<String, Long> changeTimes,
 			EntryDecoder<T> decoder) {
-		return this.calls.call(this.redis.opsForValue().multiGet(keys))
+		return offEventLoop(this.redis.opsForValue().multiGet(keys))
 			.mapNotNull((values) -> judge(keys, values, 0, 0, changeTimes, decoder));
 	}
 
@@ -150,7 +162,7 @@ public final class RedisRoleStore implements SharedRoleStore {
 		List<String> all = new ArrayList<>(userKeys.size() + membershipKeys.size());
 		all.addAll(userKeys);
 		all.addAll(membershipKeys);
-		return this.calls.call(this.redis.opsForValue().multiGet(all)).map((values) -> new UserWithMembership(
+		return offEventLoop(this.redis.opsForValue().multiGet(all)).map((values) -> new UserWithMembership(
 				judge(userKeys, values, 0, knownUserChange, changeTimes, RoleValueCodec::decodeUser),
 				judge(membershipKeys, values, userKeys.size(), knownMembershipChange, changeTimes,
 						RoleValueCodec::decodeMembership)));
@@ -166,7 +178,7 @@ public final class RedisRoleStore implements SharedRoleStore {
 			groups.add(keys);
 			all.addAll(keys);
 		}
-		return this.calls.call(this.redis.opsForValue().multiGet(all)).map((values) -> {
+		return offEventLoop(this.redis.opsForValue().multiGet(all)).map((values) -> {
 			Map<K, T> found = new HashMap<>();
 			int from = 0;
 			for (int i = 0; i < entries.size(); i++) {
@@ -222,19 +234,19 @@ public final class RedisRoleStore implements SharedRoleStore {
 
 	@Override
 	public Mono<Long> evictMembership(MembershipKey key) {
-		return this.calls.call(this.redis.delete(this.keys.membership(key)));
+		return offEventLoop(this.redis.delete(this.keys.membership(key)));
 	}
 
 	/** Drops every member-role entry of the organization (a SCAN: organizations are deleted rarely). */
 	@Override
 	public Mono<Long> evictOrganization(String organizationId) {
 		ScanOptions scan = ScanOptions.scanOptions().match(this.keys.membershipsOf(organizationId)).count(1000).build();
-		return this.calls.call(this.redis.delete(this.redis.scan(scan)));
+		return offEventLoop(this.redis.delete(this.redis.scan(scan)));
 	}
 
 	@Override
 	public Mono<Long> evictUser(String userId) {
-		return this.calls.call(this.redis.delete(this.keys.user(userId)));
+		return offEventLoop(this.redis.delete(this.keys.user(userId)));
 	}
 
 	/**
@@ -262,7 +274,7 @@ public final class RedisRoleStore implements SharedRoleStore {
 	}
 
 	private Mono<Long> fill(Fills fill) {
-		return this.calls.call(this.redis.execute(FILL_IF_UNCHANGED, fill.keys, fill.args).next());
+		return offEventLoop(this.redis.execute(FILL_IF_UNCHANGED, fill.keys, fill.args).next());
 	}
 
 	/** The keys and arguments of one {@code FILL_IF_UNCHANGED} call. */
@@ -288,6 +300,39 @@ public final class RedisRoleStore implements SharedRoleStore {
 			this.args.add(Long.toString(expiry.toMillis()));
 		}
 
+	}
+
+	/**
+	 * Spring Data opens its shared Redis connection synchronously on first use (and after it was lost): subscribing
+	 * off the event loop keeps a hanging Redis from stalling Netty's threads; the caller's time limit still applies.
+	 * <p>
+	 * All Redis calls are subscribed on one thread of their own. Subscribing is short (the command is handed to
+	 * Lettuce's event loop), so under load that thread takes call after call without sleeping, where the calls spread
+	 * over {@code boundedElastic}'s workers woke one of them for each; while a connection is being opened, the calls
+	 * waited for the same lock there too.
+	 * <p>
+	 * A plain executor, not {@link Schedulers#newSingle}: Reactor interrupts a scheduler's running task when its
+	 * subscriber cancels. A call cancelled by its time limit while Spring Data opened the connection broke the opening
+	 * off, the next call began another, and the cancelled call's error was logged as dropped. Now the opening
+	 * finishes, and the calls queued behind it that time out meanwhile go on to the database as before.
+	 * <p>
+	 * Also once the connection is open: a call made on an event loop would then write to Lettuce from that event
+	 * loop, under Lettuce's write lock ({@code SharedLock}), whose exclusive side can wait forever for a writer count
+	 * that is never released (redis/lettuce issues 3880 and 3804, open). On this thread such a hang stops Redis calls
+	 * only, and they time out and go on to PostgreSQL; on an event loop it would stop every request on it. Measured on
+	 * 2026-12-01, calling on the caller's thread saved one thread wake-up per Redis call, 8-10 % of the CPU of the
+	 * Redis and PostgreSQL tiers (docs/benchmarks.md): not worth that risk.
+	 */
+	static <T> Mono<T> offEventLoop(Mono<T> call) {
+		return Mono.defer(() -> {
+			// A call whose time limit ran out while the connection was being opened is cancelled; when the opening
+			// then fails, its error has no one to go to, and Reactor would log it as dropped, with its stack trace.
+			AtomicBoolean abandoned = new AtomicBoolean();
+			return call.onErrorResume((ex) -> abandoned.get(), (ex) -> {
+				logger.debug("Redis call failed after its caller gave up: " + ex);
+				return Mono.empty();
+			}).doOnCancel(() -> abandoned.set(true)).subscribeOn(DISPATCH);
+		});
 	}
 
 	@FunctionalInterface

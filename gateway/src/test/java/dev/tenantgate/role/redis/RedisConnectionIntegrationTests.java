@@ -37,8 +37,6 @@ class RedisConnectionIntegrationTests {
 
 	private ReactiveStringRedisTemplate template;
 
-	private RedisCalls calls;
-
 	private RedisRoleStore store;
 
 	/** The time limit of the calls that give up while the connection opens. */
@@ -54,8 +52,7 @@ class RedisConnectionIntegrationTests {
 		this.connectionFactory.afterPropertiesSet();
 		this.connectionFactory.start();
 		this.template = new ReactiveStringRedisTemplate(this.connectionFactory);
-		this.calls = new RedisCalls(this.template);
-		this.store = new RedisRoleStore(this.calls,
+		this.store = new RedisRoleStore(this.template,
 				new RedisKeys("conn-test:perm:", "conn-test:perm-user:", "conn-test:perm-chg:"), Duration.ofMinutes(5),
 				Duration.ofSeconds(30), Duration.ofSeconds(1));
 		Hooks.onErrorDropped(this.dropped::add);
@@ -101,34 +98,12 @@ class RedisConnectionIntegrationTests {
 	}
 
 	@Test
-	void onceOpenACallMadeWhileTheConnectionIsLostNeitherReopensItNorWaitsPastItsTimeLimit() {
-		new RedisConnectionOpener(this.calls, Duration.ofSeconds(2)).start();
-		assertThat(this.calls.connectionOpen()).as("calls are now subscribed where they are made").isTrue();
-		this.proxy.cut();
-
-		// Lettuce reconnects by itself meanwhile; the call waits in its buffer until its time limit.
-		long started = System.nanoTime();
-		StepVerifier.create(this.guard.guard(this.store.user("nobody", 0L)))
-			.expectError(TimeoutException.class)
-			.verify(Duration.ofSeconds(2));
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(900));
-		this.proxy.restore();
-
-		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> StepVerifier
-			.create(TestGuards.permissive("redis", Duration.ofSeconds(2)).guard(this.store.user("nobody", 0L)))
-			.verifyComplete());
-		assertThat(this.proxy.connectionsAccepted()).as("the one connection, reconnected by Lettuce").isEqualTo(2);
-		assertThat(this.dropped).as("errors of cancelled calls, logged as dropped").isEmpty();
-	}
-
-	@Test
 	void theConnectionIsOpenedBeforeTheGatewayTakesRequests() {
-		RedisConnectionOpener opener = new RedisConnectionOpener(this.calls, Duration.ofSeconds(2));
+		RedisConnectionOpener opener = new RedisConnectionOpener(this.template, Duration.ofSeconds(2));
 
 		opener.start();
 
 		assertThat(this.proxy.connectionsAccepted()).isEqualTo(1);
-		assertThat(this.calls.connectionOpen()).isTrue();
 		StepVerifier.create(this.template.opsForValue().get("conn-test:nothing")).verifyComplete();
 		assertThat(this.proxy.connectionsAccepted()).as("the calls use the connection opened at start-up").isEqualTo(1);
 		assertThat(opener.isRunning()).isTrue();
@@ -136,14 +111,13 @@ class RedisConnectionIntegrationTests {
 
 	@Test
 	void aRedisThatDoesNotAnswerAtStartUpDoesNotStopTheGateway() {
-		RedisConnectionOpener opener = new RedisConnectionOpener(this.calls, Duration.ofMillis(300));
+		RedisConnectionOpener opener = new RedisConnectionOpener(this.template, Duration.ofMillis(300));
 		this.proxy.blackhole();
 		long started = System.nanoTime();
 
 		opener.start();
 
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
-		assertThat(this.calls.connectionOpen()).as("calls stay off the caller's thread").isFalse();
 		this.proxy.restore();
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(
 				() -> StepVerifier.create(this.template.opsForValue().get("conn-test:nothing")).verifyComplete());

@@ -47,7 +47,7 @@ class RedisRoleStoreIntegrationTests {
 	void connect() {
 		this.redis = this.testRedis.template();
 		this.keys = this.testRedis.keys();
-		this.store = new RedisRoleStore(this.testRedis.calls(), this.keys, Duration.ofMinutes(5), Duration.ofSeconds(30),
+		this.store = new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofSeconds(30),
 				TOLERANCE);
 	}
 
