@@ -292,14 +292,21 @@ tier_delta() {
     END { print "BENCH-TIERS label=" label line }' <(echo "$2") <(echo "$3")
 }
 
-# measure <label> <port> <requests file> <duration>: a measured run (-t$THREADS -c$CONNECTIONS) with the server's CPU
+# measure <label> <port> <requests file> <duration>: a measured run (-t$THREADS -c$CONNECTIONS) with the server's CPU,
+# and two counts that do not depend on the machine's speed: the server's context switches (thread wake-ups and
+# preemptions) and the commands Redis processed (the gateway's lookups and fills; the scripts' own commands included)
 measure() {
-  local label="$1" port="$2" server ticks threads
+  local label="$1" port="$2" server ticks threads switches commands
   server="$(server_pid "$port")"
   ticks="$(group_ticks "$server")"
   threads="$(thread_ticks "$server")"
+  switches="$(group_switches "$server")"
+  commands="$(redis_commands)"
   wrk_run "$label" "$port" "$3" "$THREADS" "$CONNECTIONS" "$4"
   echo "BENCH-CPU label=$label ticks=$(($(group_ticks "$server") - ticks)) hz=$(getconf CLK_TCK)" >>"$WORK/results.txt"
+  # The second INFO counts the first one: hence the 1.
+  echo "BENCH-COUNTS label=$label context_switches=$(($(group_switches "$server") - switches))" \
+    "redis_commands=$(($(redis_commands) - commands - 1))" >>"$WORK/results.txt"
   thread_delta "$label" "$threads" "$(thread_ticks "$server")" >>"$WORK/results.txt"
 }
 
@@ -331,7 +338,7 @@ scenario() {
   measure "$label" "$port" "$file" "$DURATION"
   [[ $label == tg-* ]] && tier_delta "$label" "$before" "$(tier_counts "$port")" >>"$WORK/results.txt"
   [[ " $PROFILE " == *" $label "* ]] && profile_stop "$label"
-  grep -E "^BENCH-(RESULT|TIERS|CPU|THREADS) label=$label( |$)" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
+  grep -E "^BENCH-(RESULT|TIERS|CPU|COUNTS|THREADS) label=$label( |$)" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
 }
 
 # run_scenario <label>: one row of the table
@@ -487,6 +494,22 @@ group_ticks() {
       if (field[3] == group) ticks += field[12] + field[13] } END { printf "%d\n", ticks }'
 }
 
+# group_switches <process group>: the context switches, voluntary and not, of every thread of the group so far
+group_switches() {
+  local pid total=0 count
+  for pid in $(for stat in /proc/[0-9]*/stat; do cat "$stat" 2>/dev/null || true; done \
+    | awk -v group="$1" '{ rest = $0; sub(/^.*\) /, "", rest); split(rest, field, " "); if (field[3] == group) print $1 }'); do
+    count="$(cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches:/ { n += $2 } END { print n + 0 }')"
+    total=$((total + count))
+  done
+  echo "$total"
+}
+
+# redis_commands: the commands Redis has processed since it started
+redis_commands() {
+  redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" info stats | awk -F: '/^total_commands_processed:/ { print $2 + 0 }'
+}
+
 heap_after_gc() {
   jcmd "$1" GC.run >/dev/null
   jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i + 1); exit } }'
@@ -579,7 +602,8 @@ run_jmh() {
     -f 1 -wi 2 -i 3 \
     -prof gc -jvmArgsAppend "-Dbench.redis.host=$REDIS_HOST -Dbench.redis.port=$REDIS_PORT -Dbench.redis.prefix=$REDIS_PREFIX" \
     >"$WORK/jmh.txt" 2>&1 || die "JMH failed; see bench/target/run/jmh.txt"
-  grep -E '^Benchmark|^[A-Za-z]+Benchmark\.[A-Za-z0-9]+(:gc\.alloc\.rate\.norm)? ' "$WORK/jmh.txt"
+  # JMH shortens long package names (d.t.bench.jmh.DecisionPathBenchmark.harness): match the class and method only.
+  grep -E '^Benchmark|Benchmark\.[A-Za-z0-9]+(:gc\.alloc\.rate\.norm)? ' "$WORK/jmh.txt"
   say "heap held by 100,000 cached memberships, users and tokens"
   java -XX:+UseSerialGC -Xmx1g -cp "$classpath" dev.tenantgate.bench.jmh.CacheFootprint | tee "$WORK/footprint.txt"
 }

@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 const rows = new Map();
 const tiers = new Map();
 const cpu = new Map();
+const counts = new Map();
 for (const line of readFileSync(process.argv[2], 'utf8').split('\n')) {
-  const match = line.match(/^BENCH-(RESULT|TIERS|CPU) (.*)$/);
+  const match = line.match(/^BENCH-(RESULT|TIERS|CPU|COUNTS) (.*)$/);
   if (match) {
     const fields = Object.fromEntries(match[2].trim().split(/\s+/).map((pair) => pair.split('=')));
-    ({ RESULT: rows, TIERS: tiers, CPU: cpu })[match[1]].set(fields.label, fields);
+    ({ RESULT: rows, TIERS: tiers, CPU: cpu, COUNTS: counts })[match[1]].set(fields.label, fields);
   }
 }
 // CPU time of the server's processes (the gateway JVM; nginx for "direct") per request of the measured run.
@@ -19,6 +20,13 @@ const cpuPerRequest = (label) => {
   const c = cpu.get(label);
   const r = rows.get(label);
   return c && r ? Math.round((Number(c.ticks) / Number(c.hz)) * 1e6 / Number(r.requests)) : NaN;
+};
+// Context switches of the server's threads, and commands processed by Redis, per request of the measured run: counts
+// that do not depend on how fast the machine is at the time (runs before 2026-12-01 have none: "n/a").
+const perRequest = (label, field) => {
+  const c = counts.get(label);
+  const r = rows.get(label);
+  return c && r ? (Number(c[field]) / Number(r.requests)).toFixed(2) : 'n/a';
 };
 
 const ms = (us) => (Number(us) / 1000).toFixed(2);
@@ -37,15 +45,16 @@ const LOAD = [
   ['tg-redis-tier', 'tenantgate, Redis tier (in-process cache off)'],
   ['tg-postgres-tier', 'tenantgate, PostgreSQL tier (every request a new user and member)'],
 ];
-console.log('| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | × plain SCG | × Spring Security | p99 − plain SCG p99 | server CPU µs/request | non-2xx |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | × plain SCG | × Spring Security | p99 − plain SCG p99 | server CPU µs/request | context switches/request | Redis commands/request | non-2xx |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const [label, title] of LOAD) {
   const r = rows.get(label);
   if (!r) {
     continue;
   }
   console.log(`| ${title} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.p999)} | ${ratio(r, plain)} | `
-    + `${ratio(r, security)} | ${delta(r, plain).toFixed(2)} ms | ${cpuPerRequest(label)} | ${r.non2xx} |`);
+    + `${ratio(r, security)} | ${delta(r, plain).toFixed(2)} ms | ${cpuPerRequest(label)} | `
+    + `${perRequest(label, 'context_switches')} | ${perRequest(label, 'redis_commands')} | ${r.non2xx} |`);
 }
 
 if (tiers.size) {
