@@ -383,6 +383,27 @@ profile_stop() {
 
 # All gateways at once, before any measurement: JIT compilation, connection pools, keys, and the warm users' cache
 # entries. Each scenario still has its own warm-up.
+# prime_alone <name> <port> <most rounds> <requests file>: rounds of the measured load (-t$THREADS -c$CONNECTIONS,
+# $PRIME_EACH each) until the gateway's JIT compiler threads took at most 3 % of its CPU in the last one. A %d in the
+# file name is replaced by the round's number, for a path that needs new requests every round.
+prime_alone() {
+  local name="$1" port="$2" rounds="$3" pattern="$4" pid round file before compiling
+  pid="$(server_pid "$port")"
+  for ((round = 1; round <= rounds; round++)); do
+    # shellcheck disable=SC2059
+    file="$(printf "$pattern" "$round")"
+    before="$(thread_ticks "$pid")"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$PRIME_EACH" -s bench/wrk/rotate.lua "http://127.0.0.1:$port" \
+      -- "$WORK/$file" "$THREADS" "prime-alone-$name" >"$WORK/wrk-prime-alone-$name.txt" 2>&1 \
+      || die "priming failed; see bench/target/run/wrk-prime-alone-$name.txt"
+    compiling="$(compiler_share "$before" "$(thread_ticks "$pid")")"
+    say "  $name, round $round: JIT compilers $compiling % of the gateway's CPU"
+    if ((compiling <= 3)); then
+      break
+    fi
+  done
+}
+
 prime() {
   local waits=()
   local target pid
@@ -417,33 +438,14 @@ prime() {
   # is primed in rounds until the gateway's compiler threads took at most 3 % of its CPU in the last one.
   say "priming each gateway alone, per request file, in rounds of $PRIME_EACH (-t$THREADS -c$CONNECTIONS) until" \
     "its JIT compilers are quiet (at most $PRIME_ROUNDS rounds)"
-  local round before compiling
   for target in "${targets[@]}"; do
     IFS=: read -r name port file <<<"$target"
-    pid="$(server_pid "$port")"
-    for ((round = 1; round <= PRIME_ROUNDS; round++)); do
-      before="$(thread_ticks "$pid")"
-      wrk -t"$THREADS" -c"$CONNECTIONS" -d"$PRIME_EACH" -s bench/wrk/rotate.lua "http://127.0.0.1:$port" \
-        -- "$WORK/$file" "$THREADS" "prime-alone-$name" >"$WORK/wrk-prime-alone-$name.txt" 2>&1 \
-        || die "priming failed; see bench/target/run/wrk-prime-alone-$name.txt"
-      compiling="$(compiler_share "$before" "$(thread_ticks "$pid")")"
-      say "  $name, round $round: JIT compilers $compiling % of the gateway's CPU"
-      ((compiling <= 3)) && break
-    done
+    prime_alone "$name" "$port" "$PRIME_ROUNDS" "$file"
   done
   # The PostgreSQL tier's path (a new user and member on every request) too, each round on a slice of users of its
   # own: on users it has seen, a round would take the in-process and Redis tiers instead. Without it, the compilers
   # took 14-22 % of the gateway's CPU inside the PostgreSQL-tier run (2026-12-01).
-  pid="$(server_pid "$TG_PORT")"
-  for ((round = 1; round <= COLD_PRIME_ROUNDS; round++)); do
-    before="$(thread_ticks "$pid")"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$PRIME_EACH" -s bench/wrk/rotate.lua "http://127.0.0.1:$TG_PORT" \
-      -- "$WORK/cold-prime$round.txt" "$THREADS" "prime-alone-tg-cold" >"$WORK/wrk-prime-alone-tg-cold.txt" 2>&1 \
-      || die "priming failed; see bench/target/run/wrk-prime-alone-tg-cold.txt"
-    compiling="$(compiler_share "$before" "$(thread_ticks "$pid")")"
-    say "  tg-cold, round $round: JIT compilers $compiling % of the gateway's CPU"
-    ((compiling <= 3)) && break
-  done
+  prime_alone tg-cold "$TG_PORT" "$COLD_PRIME_ROUNDS" "cold-prime%d.txt"
   if [[ -n $PROFILE ]]; then
     for pid in "$pid_plain_scg" "$pid_security_scg" "$pid_tenantgate" "$pid_tenantgate_redis"; do
       jcmd "$pid" JFR.stop name=prime >/dev/null
