@@ -13,7 +13,8 @@
 # (bench/security-scg) and tenantgate twice (default settings, and with the in-process role cache off); mints the
 # tokens once they are up (bench/tools/mint.mjs); primes all four at once for 30 s, then each gateway alone (-t2 -c32,
 # per request file, in 10 s rounds until its JIT compilers are quiet; tenantgate's PostgreSQL-tier path on a new slice
-# of cold users each round, at most 3); then, for each scenario, wrk -t2 -c32 --latency for 15 s of warm-up and 15 s measured; then one-connection runs (-t1 -c1, 6 s)
+# of cold users each round, at most 3); then, for each scenario, wrk -t2 -c32 --latency for 15 s of warm-up and 15 s
+# measured; then one-connection runs (-t1 -c1, 6 s)
 # and paced runs (-t2 -c16, a 20 ms pause per connection after each response, 10 s), each after 3 s of the same load,
 # for the latency each tier adds;
 # then six alternating rounds (10 s each, -t2 -c32) of plain SCG and tenantgate warm EdDSA, whose median ratio does
@@ -381,8 +382,6 @@ profile_stop() {
   node bench/tools/jfr-top.mjs "$WORK/$1.samples.txt" | tee "$WORK/$1.profile.txt"
 }
 
-# All gateways at once, before any measurement: JIT compilation, connection pools, keys, and the warm users' cache
-# entries. Each scenario still has its own warm-up.
 # prime_alone <name> <port> <most rounds> <requests file>: rounds of the measured load (-t$THREADS -c$CONNECTIONS,
 # $PRIME_EACH each) until the gateway's JIT compiler threads took at most 3 % of its CPU in the last one. A %d in the
 # file name is replaced by the round's number, for a path that needs new requests every round.
@@ -404,6 +403,8 @@ prime_alone() {
   done
 }
 
+# All gateways at once, before any measurement: JIT compilation, connection pools, keys, and the warm users' cache
+# entries. Each scenario still has its own warm-up.
 prime() {
   local waits=()
   local target pid
