@@ -14,9 +14,10 @@
 # tokens once they are up (bench/tools/mint.mjs); primes all four at once for 30 s, then each gateway alone (-t2 -c32,
 # per request file, in 10 s rounds until its JIT compilers are quiet; tenantgate's PostgreSQL-tier path on a new slice
 # of cold users each round, at most 3); then, for each scenario, wrk -t2 -c32 --latency for 15 s of warm-up and 15 s
-# measured; then one-connection runs (-t1 -c1, 6 s)
-# and paced runs (-t2 -c16, a 20 ms pause per connection after each response, 10 s), each after 3 s of the same load,
-# for the latency each tier adds;
+# measured; then three latency rounds, each with one-connection runs (-t1 -c1, 6 s) and paced runs (-t2 -c16, a 20 ms
+# pause per connection after each response, 10 s) of plain SCG and the three tenantgate tiers in turn (the order
+# reversed every round), each after 3 s of the same load, for the latency each tier adds: the median over the rounds
+# does not depend on the machine keeping one speed for the whole run;
 # then six alternating rounds (10 s each, -t2 -c32) of plain SCG and tenantgate warm EdDSA, whose median ratio does
 # not depend on the machine keeping one speed for the whole run.
 # Prints the tables (bench/tools/report.mjs); everything lands in bench/target/run/.
@@ -28,7 +29,8 @@
 # BENCH_PACED_DURATION (10s), BENCH_LATENCY_WARMUP (3s: the same load, unmeasured, before each of those),
 # BENCH_PRIME_EACH (10s) and BENCH_PRIME_ROUNDS (8): each gateway alone, per request file, in rounds of
 # BENCH_PRIME_EACH until its JIT compilers take at most 3 % of its CPU, BENCH_PRIME (30s: all at once);
-# BENCH_ROUNDS (6) and BENCH_ROUND_DURATION (10s): the alternating rounds of plain SCG and tenantgate (0: none);
+# BENCH_LATENCY_ROUNDS (3): the latency rounds; BENCH_ROUNDS (6) and BENCH_ROUND_DURATION (10s): the alternating
+# rounds of plain SCG and tenantgate (0: none);
 # BENCH_JAVA_OPTS (-Xms1g -Xmx1g, the same for every gateway); BENCH_PROFILE="<scenario label> ..." records those
 # scenarios' measured runs with JFR and prints the hottest frames; BENCH_SCENARIOS (labels, in order; default all)
 # and BENCH_SKIP_LATENCY=1 (no one-connection and paced runs) run a subset (the tables then lack rows);
@@ -60,6 +62,7 @@ PRIME="${BENCH_PRIME:-30s}"
 PRIME_EACH="${BENCH_PRIME_EACH:-10s}"
 PRIME_ROUNDS="${BENCH_PRIME_ROUNDS:-8}"
 ROUNDS="${BENCH_ROUNDS:-6}"
+LATENCY_ROUNDS="${BENCH_LATENCY_ROUNDS:-3}"
 ROUND_DURATION="${BENCH_ROUND_DURATION:-10s}"
 SCENARIOS="${BENCH_SCENARIOS:-direct plain-scg spring-security tg-warm-rs256 tg-warm-eddsa tg-mix-20pct-denied tg-redis-tier tg-postgres-tier}"
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}"
@@ -78,12 +81,13 @@ TG_MANAGEMENT_PORT=18094
 TG_REDIS_MANAGEMENT_PORT=18095
 # Data: warm users and organizations for the warm scenarios; cold users (one membership each) so that every request
 # of the PostgreSQL-tier runs is a user and a membership no cache has seen: each priming round of that path, the
-# warm-up, the measured run and the one-connection and paced runs get their own slice, larger than the requests they
-# can send.
+# warm-up, the measured run and the one-connection and paced runs of each latency round get their own slice, larger
+# than the requests they can send.
 WARM_USERS=1000
 ORGS=1000
 COLD_PRIME_ROUNDS=3
-COLD_SLICES="prime1=30000 prime2=30000 prime3=30000 warmup=40000 measured=60000 c1=12000 paced=12000"
+COLD_SLICES="prime1=30000 prime2=30000 prime3=30000 warmup=40000 measured=60000"
+for ((round = 1; round <= LATENCY_ROUNDS; round++)); do COLD_SLICES+=" c1r$round=12000 pacedr$round=12000"; done
 COLD_USERS=$((0$(echo " $COLD_SLICES" | sed 's/ [a-z0-9]*=/+/g')))
 REDIS_PREFIX="tgbench-$$-$(date +%s)"
 
@@ -331,6 +335,39 @@ alternating_rounds() {
   done
 }
 
+# latency_rounds: one-connection and paced runs of plain SCG and the three tenantgate tiers, $LATENCY_ROUNDS rounds,
+# the order reversed every round. A tail measured minutes away from plain SCG's moves with whatever else the machine
+# does meanwhile; the report takes each round's difference to plain SCG, then the median over the rounds.
+latency_rounds() {
+  local round mode threads connections duration pause row rows
+  for mode in c1 paced; do
+    if [[ $mode == c1 ]]; then
+      threads=1 connections=1 duration="$C1_DURATION" pause=
+      say "one connection, $LATENCY_ROUNDS rounds of $C1_DURATION per row (-t1 -c1), each after $LATENCY_WARMUP of the" \
+        "same load: the latency each tier adds"
+    else
+      threads=2 connections=16 duration="$PACED_DURATION" pause="$PACE"
+      say "paced, $LATENCY_ROUNDS rounds of $PACED_DURATION per row (-t2 -c16, $PACE ms pause after each response), each" \
+        "after $LATENCY_WARMUP of the same load: the same load for every row"
+    fi
+    for ((round = 1; round <= LATENCY_ROUNDS; round++)); do
+      rows=(plain-scg tg-warm-eddsa tg-redis-tier tg-postgres-tier)
+      ((round % 2)) || rows=(tg-postgres-tier tg-redis-tier tg-warm-eddsa plain-scg)
+      for row in "${rows[@]}"; do
+        case "$row" in
+          plain-scg) set -- "$PLAIN_PORT" warm-rs256.txt warm-rs256.txt ;;
+          tg-warm-eddsa) set -- "$TG_PORT" warm-eddsa.txt warm-eddsa.txt ;;
+          tg-redis-tier) set -- "$TG_REDIS_PORT" lookup.txt lookup.txt ;;
+          tg-postgres-tier) set -- "$TG_PORT" "cold-${mode}r$round.txt" cold-warmup.txt ;;
+        esac
+        # shellcheck disable=SC2086
+        latency_run "${mode}r$round-$row" "$1" "$2" "$3" "$threads" "$connections" "$duration" $pause
+      done
+      grep -E "^BENCH-RESULT label=${mode}r$round-" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
+    done
+  done
+}
+
 # scenario <label> <port> <requests file> [warm-up requests file]: the warm-up, then the measured run
 scenario() {
   local label="$1" port="$2" file="$3" warmup_file="${4:-$3}" before=
@@ -574,17 +611,7 @@ run_http() {
     run_scenario "$label"
   done
   if [[ -z ${BENCH_SKIP_LATENCY:-} ]]; then
-    say "one connection, $C1_DURATION each (-t1 -c1), after $LATENCY_WARMUP of the same load: the latency each tier adds"
-    latency_run c1-plain-scg "$PLAIN_PORT" warm-rs256.txt warm-rs256.txt 1 1 "$C1_DURATION"
-    latency_run c1-tg-warm-eddsa "$TG_PORT" warm-eddsa.txt warm-eddsa.txt 1 1 "$C1_DURATION"
-    latency_run c1-tg-redis-tier "$TG_REDIS_PORT" lookup.txt lookup.txt 1 1 "$C1_DURATION"
-    latency_run c1-tg-postgres-tier "$TG_PORT" cold-c1.txt cold-warmup.txt 1 1 "$C1_DURATION"
-    say "paced, $PACED_DURATION each (-t2 -c16, $PACE ms pause after each response), after $LATENCY_WARMUP of the same" \
-      "load: the same load for every row"
-    latency_run paced-plain-scg "$PLAIN_PORT" warm-rs256.txt warm-rs256.txt 2 16 "$PACED_DURATION" "$PACE"
-    latency_run paced-tg-warm-eddsa "$TG_PORT" warm-eddsa.txt warm-eddsa.txt 2 16 "$PACED_DURATION" "$PACE"
-    latency_run paced-tg-redis-tier "$TG_REDIS_PORT" lookup.txt lookup.txt 2 16 "$PACED_DURATION" "$PACE"
-    latency_run paced-tg-postgres-tier "$TG_PORT" cold-paced.txt cold-warmup.txt 2 16 "$PACED_DURATION" "$PACE"
+    latency_rounds
   fi
 
   if ((ROUNDS > 0)) && [[ " $SCENARIOS " == *" plain-scg "* && " $SCENARIOS " == *" tg-warm-eddsa "* ]]; then
