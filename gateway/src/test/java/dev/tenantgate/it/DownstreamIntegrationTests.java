@@ -1,9 +1,19 @@
 package dev.tenantgate.it;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.tenantgate.role.db.SchemaPreset;
 import io.netty.channel.ChannelOption;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
@@ -12,17 +22,21 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.PrematureCloseException;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The proxied call: a downstream that does not answer within the gateway's response timeout (500 ms here) gets the
  * client a 504 {@code downstream_timeout} problem soon after the timeout, long before the downstream would answer
- * (20 s); the connect timeout is set once, on the HTTP client; response bodies of every size and framing reach the client whole, whether written in one go with their
- * headers (a small {@code Content-Length}) or streamed.
+ * (20 s), and one that falls silent in the middle of a response is cut off; a connection idle in the pool for longer
+ * than the timeout serves the next request as usual; the connect timeout is set once, on the HTTP client; response
+ * bodies of every size and framing reach the client whole, whether written in one go with their headers (a small
+ * {@code Content-Length}) or streamed.
  */
 @DirtiesContext
 class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
@@ -52,7 +66,14 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 		wireMock.stubFor(get(urlPathMatching("/api/orgs/[^/]+/orders/empty")).atPriority(1)
 			.willReturn(aResponse().withStatus(204)));
 		registerGateway(registry, SchemaPreset.PLURAL_SNAKE,
-				"tenantgate.downstream.response-timeout=500ms", "tenantgate.downstream.connect-timeout=700ms");
+				"tenantgate.downstream.response-timeout=500ms", "tenantgate.downstream.connect-timeout=700ms",
+				// The public route /api/down goes to this downstream here, not to a closed port.
+				"test.closed.port=" + StallingDownstream.start());
+	}
+
+	@AfterAll
+	static void stopStallingDownstream() throws IOException {
+		StallingDownstream.stop();
 	}
 
 	@Autowired
@@ -106,6 +127,36 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 	}
 
 	@Test
+	void downstreamFallingSilentMidResponseIsCutOffAfterTheResponseTimeout() {
+		long start = System.nanoTime();
+		assertThatThrownBy(() -> this.client.mutate()
+			.responseTimeout(Duration.ofSeconds(15))
+			.build()
+			.get()
+			.uri("/api/down")
+			.exchange()
+			.expectBody()
+			.returnResult()).as("the response ends short: the gateway closes the connection, it does not end the body")
+			.hasRootCauseInstanceOf(PrematureCloseException.class);
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+		assertThat(elapsed).as("cut off by the gateway's timeout, before the downstream's last chunk (after 3 s)")
+			.isLessThan(Duration.ofMillis(2_500));
+	}
+
+	@Test
+	void connectionIdleInThePoolForLongerThanTheResponseTimeoutServesTheNextRequest() throws InterruptedException {
+		String org = fixtures.organization();
+		String token = viewerToken(org);
+		assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
+
+		Thread.sleep(800); // the response timeout is 500 ms: the pooled connection has been idle past it
+
+		assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
+		assertThat(fetch(org, token, "large", 200)).isEqualTo(LARGE);
+	}
+
+	@Test
 	void responseBodiesOfEverySizeAndFramingArriveWhole() {
 		String org = fixtures.organization();
 		String token = viewerToken(org);
@@ -142,6 +193,60 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 			.expectBody()
 			.returnResult()
 			.getResponseBody();
+	}
+
+	/**
+	 * A downstream that sends its response headers and a first chunk at once, then nothing for 3 s, then the last
+	 * chunk: silent in the middle of a response for longer than the gateway's response timeout.
+	 */
+	static final class StallingDownstream {
+
+		private static ServerSocket server;
+
+		static int start() {
+			try {
+				server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+				ServerSocket listening = server;
+				Thread thread = new Thread(() -> serve(listening), "stalling-downstream");
+				thread.setDaemon(true);
+				thread.start();
+				return server.getLocalPort();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		static void stop() throws IOException {
+			server.close();
+		}
+
+		private static void serve(ServerSocket server) {
+			while (!server.isClosed()) {
+				try (Socket socket = server.accept()) {
+					BufferedReader in = new BufferedReader(
+							new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+					for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+						// the request's headers: read and ignored
+					}
+					OutputStream out = socket.getOutputStream();
+					out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+							+ "5\r\nfirst\r\n").getBytes(StandardCharsets.US_ASCII));
+					out.flush();
+					Thread.sleep(3_000);
+					out.write("4\r\nlast\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+					out.flush();
+				}
+				catch (IOException ex) {
+					// the gateway closed the connection: serve the next one
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+
 	}
 
 	/** Bytes that differ from position to position, so a lost, doubled or reordered chunk shows. */
