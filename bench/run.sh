@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/benchmarks.md, in one command from the repository root:
 #
-#   bench/run.sh          HTTP scenarios with wrk, then the JMH decision path and the cache footprint (~15 min)
+#   bench/run.sh          HTTP scenarios with wrk, then the JMH decision path and the cache footprint (~20-30 min)
 #   bench/run.sh http     only the HTTP scenarios
 #   bench/run.sh jmh      only JMH and the cache footprint (needs Redis; no database)
 #   bench/run.sh serve    starts everything the HTTP scenarios use and waits (for profiling and experiments)

@@ -108,8 +108,10 @@ const latencyTable = (mode, caption) => {
     return;
   }
   console.log('');
-  console.log(`${caption} ${prefixes.length} round${prefixes.length > 1 ? 's' : ''}, the order of the rows reversed every `
-    + 'round; the figures of each round are separated by "/", and each difference is taken within its round.');
+  console.log((prefixes.length > 1)
+    ? `${caption} ${prefixes.length} rounds, the order of the rows reversed every round; the figures of each round are `
+      + 'separated by "/", and each difference is taken within its round.'
+    : `${caption} one round.`);
   console.log('');
   console.log('| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | p99 − plain SCG p99 | median p50 − plain SCG | median p99 − plain SCG |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');

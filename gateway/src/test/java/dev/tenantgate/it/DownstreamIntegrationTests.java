@@ -33,10 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The proxied call: a downstream that does not answer within the gateway's response timeout (500 ms here) gets the
  * client a 504 {@code downstream_timeout} problem soon after the timeout, long before the downstream would answer
- * (20 s), and one that falls silent in the middle of a response is cut off; a connection idle in the pool for longer
- * than the timeout serves the next request as usual; the connect timeout is set once, on the HTTP client; response
- * bodies of every size and framing reach the client whole, whether written in one go with their headers (a small
- * {@code Content-Length}) or streamed.
+ * (20 s), and one that falls silent in the middle of a response is cut off; the connect timeout is set once, on the
+ * HTTP client; response bodies of every size and framing reach the client whole, whether written in one go with their
+ * headers (a small {@code Content-Length}) or streamed.
  */
 @DirtiesContext
 class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
@@ -140,20 +139,8 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 			.hasRootCauseInstanceOf(PrematureCloseException.class);
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
-		assertThat(elapsed).as("cut off by the gateway's timeout, before the downstream's last chunk (after 3 s)")
-			.isLessThan(Duration.ofMillis(2_500));
-	}
-
-	@Test
-	void connectionIdleInThePoolForLongerThanTheResponseTimeoutServesTheNextRequest() throws InterruptedException {
-		String org = fixtures.organization();
-		String token = viewerToken(org);
-		assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
-
-		Thread.sleep(800); // the response timeout is 500 ms: the pooled connection has been idle past it
-
-		assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
-		assertThat(fetch(org, token, "large", 200)).isEqualTo(LARGE);
+		assertThat(elapsed).as("cut off by the gateway's timeout, long before the downstream's last chunk (after 10 s)")
+			.isLessThan(Duration.ofSeconds(5));
 	}
 
 	@Test
@@ -196,8 +183,9 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 	}
 
 	/**
-	 * A downstream that sends its response headers and a first chunk at once, then nothing for 3 s, then the last
-	 * chunk: silent in the middle of a response for longer than the gateway's response timeout.
+	 * A downstream that sends its response headers and a first chunk at once, then nothing for 10 s, then the last
+	 * chunk: silent in the middle of a response for longer than the gateway's response timeout. Each connection is
+	 * served on a thread of its own, so a second request does not wait for the first one's stall.
 	 */
 	static final class StallingDownstream {
 
@@ -218,32 +206,45 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 		}
 
 		static void stop() throws IOException {
-			server.close();
+			if (server != null) { // null when the class was skipped before its properties were registered
+				server.close();
+			}
 		}
 
 		private static void serve(ServerSocket server) {
 			while (!server.isClosed()) {
-				try (Socket socket = server.accept()) {
-					BufferedReader in = new BufferedReader(
-							new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-					for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-						// the request's headers: read and ignored
-					}
-					OutputStream out = socket.getOutputStream();
-					out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
-							+ "5\r\nfirst\r\n").getBytes(StandardCharsets.US_ASCII));
-					out.flush();
-					Thread.sleep(3_000);
-					out.write("4\r\nlast\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-					out.flush();
+				try {
+					Socket socket = server.accept();
+					Thread thread = new Thread(() -> respond(socket), "stalling-downstream-response");
+					thread.setDaemon(true);
+					thread.start();
 				}
 				catch (IOException ex) {
-					// the gateway closed the connection: serve the next one
+					// closed by stop(), or a failed accept: the loop condition decides
 				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
+			}
+		}
+
+		private static void respond(Socket socket) {
+			try (socket) {
+				BufferedReader in = new BufferedReader(
+						new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+				for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+					// the request's headers: read and ignored
 				}
+				OutputStream out = socket.getOutputStream();
+				out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+						+ "5\r\nfirst\r\n").getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+				Thread.sleep(10_000);
+				out.write("4\r\nlast\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+			}
+			catch (IOException ex) {
+				// the gateway closed the connection
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 		}
 
