@@ -339,7 +339,7 @@ alternating_rounds() {
 # the order reversed every round. A tail measured minutes away from plain SCG's moves with whatever else the machine
 # does meanwhile; the report takes each round's difference to plain SCG, then the median over the rounds.
 latency_rounds() {
-  local round mode threads connections duration pause row rows
+  local round mode threads connections duration pause row rows port file warmup
   for mode in c1 paced; do
     if [[ $mode == c1 ]]; then
       threads=1 connections=1 duration="$C1_DURATION" pause=
@@ -355,13 +355,13 @@ latency_rounds() {
       ((round % 2)) || rows=(tg-postgres-tier tg-redis-tier tg-warm-eddsa plain-scg)
       for row in "${rows[@]}"; do
         case "$row" in
-          plain-scg) set -- "$PLAIN_PORT" warm-rs256.txt warm-rs256.txt ;;
-          tg-warm-eddsa) set -- "$TG_PORT" warm-eddsa.txt warm-eddsa.txt ;;
-          tg-redis-tier) set -- "$TG_REDIS_PORT" lookup.txt lookup.txt ;;
-          tg-postgres-tier) set -- "$TG_PORT" "cold-${mode}r$round.txt" cold-warmup.txt ;;
+          plain-scg) port=$PLAIN_PORT file=warm-rs256.txt warmup=warm-rs256.txt ;;
+          tg-warm-eddsa) port=$TG_PORT file=warm-eddsa.txt warmup=warm-eddsa.txt ;;
+          tg-redis-tier) port=$TG_REDIS_PORT file=lookup.txt warmup=lookup.txt ;;
+          tg-postgres-tier) port=$TG_PORT file="cold-${mode}r$round.txt" warmup=cold-warmup.txt ;;
         esac
         # shellcheck disable=SC2086
-        latency_run "${mode}r$round-$row" "$1" "$2" "$3" "$threads" "$connections" "$duration" $pause
+        latency_run "${mode}r$round-$row" "$port" "$file" "$warmup" "$threads" "$connections" "$duration" $pause
       done
       grep -E "^BENCH-RESULT label=${mode}r$round-" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
     done
