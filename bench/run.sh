@@ -542,18 +542,22 @@ thread_delta() {
       print "BENCH-THREADS label=" label line }' <(echo "$2") <(echo "$3")
 }
 
+# group_stat <process group>: the /proc/<pid>/stat line of every process of the group
+group_stat() {
+  for stat in /proc/[0-9]*/stat; do cat "$stat" 2>/dev/null || true; done \
+    | awk -v group="$1" '{ rest = $0; sub(/^.*\) /, "", rest); split(rest, field, " "); if (field[3] == group) print }'
+}
+
 # group_ticks <pid>: CPU clock ticks used so far by the process group <pid> leads (the JVM, or nginx and its worker)
 group_ticks() {
-  for stat in /proc/[0-9]*/stat; do cat "$stat" 2>/dev/null || true; done \
-    | awk -v group="$1" '{ rest = $0; sub(/^.*\) /, "", rest); split(rest, field, " ")
-      if (field[3] == group) ticks += field[12] + field[13] } END { printf "%d\n", ticks }'
+  group_stat "$1" | awk '{ rest = $0; sub(/^.*\) /, "", rest); split(rest, field, " "); ticks += field[12] + field[13] }
+    END { printf "%d\n", ticks }'
 }
 
 # group_switches <process group>: the context switches, voluntary and not, of every thread of the group so far
 group_switches() {
   local pid total=0 count
-  for pid in $(for stat in /proc/[0-9]*/stat; do cat "$stat" 2>/dev/null || true; done \
-    | awk -v group="$1" '{ rest = $0; sub(/^.*\) /, "", rest); split(rest, field, " "); if (field[3] == group) print $1 }'); do
+  for pid in $(group_stat "$1" | cut -d' ' -f1); do
     count="$(cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches:/ { n += $2 } END { print n + 0 }')"
     total=$((total + count))
   done
