@@ -67,11 +67,14 @@ public final class IdentityHeaders {
 			return input;
 		}
 		// One pass over the client's headers, copying all but the identity headers (this runs on every proxied
-		// request: copying everything first and removing afterwards walked the headers twice).
+		// request: copying everything first and removing afterwards walked the headers twice). It walks the backing
+		// map's own entries: headerSet() first builds a case-insensitive set of every name, lowercasing each, and
+		// looks each value up again. A backing store that keeps names as spelled (Netty's) lists a name once per
+		// spelling, each time with all its values; the case-insensitive copy keeps the first.
 		LinkedCaseInsensitiveMap<List<String>> copy = new LinkedCaseInsensitiveMap<>(input.size() + 4, Locale.ROOT);
-		for (Map.Entry<String, List<String>> header : input.headerSet()) {
+		for (Map.Entry<String, List<String>> header : input.asMultiValueMap().entrySet()) {
 			if (!isIdentityHeaderName(header.getKey())) {
-				copy.put(header.getKey(), new ArrayList<>(header.getValue()));
+				copy.putIfAbsent(header.getKey(), new ArrayList<>(header.getValue()));
 			}
 		}
 		HttpHeaders headers = new HttpHeaders(CollectionUtils.toMultiValueMap(copy));
@@ -82,7 +85,7 @@ public final class IdentityHeaders {
 	}
 
 	private boolean containsIdentityHeader(HttpHeaders headers) {
-		for (String name : headers.headerNames()) {
+		for (String name : headers.asMultiValueMap().keySet()) {
 			if (isIdentityHeaderName(name)) {
 				return true;
 			}

@@ -8,6 +8,16 @@ public final class Identifiers {
 
 	private static final int MAX_LENGTH = 128;
 
+	// Checked for every id on every request, several times: one table lookup per character.
+	private static final boolean[] ALLOWED = new boolean[128];
+
+	static {
+		for (char c = 0; c < ALLOWED.length; c++) {
+			ALLOWED[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_';
+		}
+	}
+
 	private Identifiers() {
 	}
 
@@ -17,9 +27,7 @@ public final class Identifiers {
 		}
 		for (int i = 0; i < id.length(); i++) {
 			char c = id.charAt(i);
-			boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-					|| c == '_';
-			if (!ok) {
+			if (c >= ALLOWED.length || !ALLOWED[c]) {
 				return false;
 			}
 		}

@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.Set;
 
 import dev.tenantgate.policy.Identity;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.support.Netty4HeadersAdapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +57,29 @@ class IdentityHeadersTests {
 		assertThat(downstream.get("accept")).containsExactly("text/html", "application/json", "*/*");
 		assertThat(input.get("Accept")).containsExactly("text/html", "application/json");
 		assertThat(downstream.get("X-User-Id")).containsExactly("user-1");
+	}
+
+	@Test
+	void headersKeptAsSpelledByTheServerAreCopiedOnceWithEveryValue() {
+		// Netty keeps each spelling of a name: the backing map lists "Accept" and "accept", each with all values.
+		DefaultHttpHeaders netty = new DefaultHttpHeaders();
+		netty.add("Accept", "text/html");
+		netty.add("accept", "application/json");
+		netty.add("X-User-Id", "forged");
+		netty.add("x_user_id", "forged too");
+		netty.add("X-Request-Id", "r-1");
+		HttpHeaders input = new HttpHeaders(new Netty4HeadersAdapter(netty));
+		Identity identity = new Identity("user-1", "acme", Set.of("staff"), Set.of("user"));
+
+		HttpHeaders downstream = this.identityHeaders.forDownstream(input, identity);
+
+		assertThat(downstream.headerNames()).hasSize(6);
+		assertThat(downstream.get("ACCEPT")).containsExactly("text/html", "application/json");
+		assertThat(downstream.get("X-User-Id")).containsExactly("user-1");
+		assertThat(downstream.get("x_user_id")).isNull();
+		assertThat(downstream.getFirst("x-request-id")).isEqualTo("r-1");
+		assertThat(this.identityHeaders.forDownstream(input, null).headerNames())
+			.containsExactlyInAnyOrder("Accept", "X-Request-Id");
 	}
 
 	@Test
