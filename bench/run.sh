@@ -9,17 +9,18 @@
 # HTTP: installs wrk and nginx (Debian packages) when missing; builds the gateway and bench/ (./mvnw -P bench);
 # recreates the database tenantgate_bench with Better Auth's tables (db/plural-snake.sql from the gateway's
 # resources), config/indexes.sql and bench/seed.sql; runs nginx as the downstream (a fixed 12-byte body) and as the
-# JWKS server; starts plain Spring Cloud Gateway (bench/plain-scg), the Spring Security baseline
-# (bench/security-scg) and tenantgate twice (default settings, and with the in-process role cache off); mints the
-# tokens once they are up (bench/tools/mint.mjs); primes all four at once for 30 s, then each gateway alone (-t2 -c32,
+# JWKS server; starts plain Spring Cloud Gateway (bench/plain-scg) twice (as it is, and with the floor filter: the
+# least an authorizing filter does), the Spring Security baseline (bench/security-scg) and tenantgate twice (default
+# settings, and with the in-process role cache off); mints the tokens once they are up (bench/tools/mint.mjs);
+# primes all at once for 30 s, then each gateway alone (-t2 -c32,
 # per request file, in 10 s rounds until its JIT compilers are quiet; tenantgate's PostgreSQL-tier path on a new slice
 # of cold users each round, at most 3); then, for each scenario, wrk -t2 -c32 --latency for 15 s of warm-up and 15 s
 # measured; then three latency rounds, each with one-connection runs (-t1 -c1, 6 s) and paced runs (-t2 -c16, a 20 ms
 # pause per connection after each response, 10 s) of plain SCG and the three tenantgate tiers in turn (the order
 # reversed every round), each after 3 s of the same load, for the latency each tier adds: the median over the rounds
 # does not depend on the machine keeping one speed for the whole run;
-# then six alternating rounds (10 s each, -t2 -c32) of plain SCG and tenantgate warm EdDSA, whose median ratio does
-# not depend on the machine keeping one speed for the whole run.
+# then six alternating rounds (10 s each, -t2 -c32) of plain SCG, the floor and tenantgate warm EdDSA, whose median
+# ratios do not depend on the machine keeping one speed for the whole run.
 # Prints the tables (bench/tools/report.mjs); everything lands in bench/target/run/.
 #
 # Needs Java 17, Node 20, psql, redis-cli, curl, and PostgreSQL, Redis and NATS on localhost (as for ./mvnw verify).
@@ -30,7 +31,7 @@
 # BENCH_PRIME_EACH (10s) and BENCH_PRIME_ROUNDS (8): each gateway alone, per request file, in rounds of
 # BENCH_PRIME_EACH until its JIT compilers take at most 3 % of its CPU, BENCH_PRIME (30s: all at once);
 # BENCH_LATENCY_ROUNDS (3): the latency rounds; BENCH_ROUNDS (6) and BENCH_ROUND_DURATION (10s): the alternating
-# rounds of plain SCG and tenantgate (0: none);
+# rounds of plain SCG, the floor and tenantgate (0: none);
 # BENCH_JAVA_OPTS (-Xms1g -Xmx1g, the same for every gateway); BENCH_PROFILE="<scenario label> ..." records those
 # scenarios' measured runs with JFR and prints the hottest frames; BENCH_SCENARIOS (labels, in order; default all)
 # and BENCH_SKIP_LATENCY=1 (no one-connection and paced runs) run a subset (the tables then lack rows);
@@ -72,6 +73,7 @@ AUDIENCE="http://better-auth.bench"
 DOWNSTREAM_PORT=18081
 JWKS_PORT=18082
 PLAIN_PORT=18090
+FLOOR_PORT=18096
 SECURITY_PORT=18091
 TG_PORT=18092
 TG_REDIS_PORT=18093
@@ -240,6 +242,10 @@ EOF
   # shellcheck disable=SC2086
   {
     start plain-scg env "${common[@]}" BENCH_PORT=$PLAIN_PORT java $JAVA_OPTS -jar bench/plain-scg/target/plain-scg.jar
+    # The same gateway with the least work an authorizing filter does (FloorAuthorizationFilter): a measuring
+    # device for the alternating rounds, never a scenario of its own.
+    start floor-scg env "${common[@]}" BENCH_PORT=$FLOOR_PORT java $JAVA_OPTS -jar bench/plain-scg/target/plain-scg.jar \
+      --bench.floor=true
     start security-scg env "${common[@]}" BENCH_PORT=$SECURITY_PORT java $JAVA_OPTS -jar bench/security-scg/target/security-scg.jar
     start tenantgate env "${tenantgate[@]}" TENANTGATE_PORT=$TG_PORT MANAGEMENT_SERVER_PORT=$TG_MANAGEMENT_PORT \
       java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar ${BENCH_TENANTGATE_ARGS:-}
@@ -248,6 +254,7 @@ EOF
       java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar ${BENCH_TENANTGATE_ARGS:-}
   }
   wait_for "plain SCG" 120 "$pid_plain_scg" listening 127.0.0.1 "$PLAIN_PORT"
+  wait_for "plain SCG with the floor filter" 120 "$pid_floor_scg" listening 127.0.0.1 "$FLOOR_PORT"
   wait_for "Spring Security gateway" 120 "$pid_security_scg" listening 127.0.0.1 "$SECURITY_PORT"
   # Role claims count only in tokens issued after the gateway subscribed to the change events.
   wait_for tenantgate 120 "$pid_tenantgate" grep -q "Listening for identity changes" "$WORK/tenantgate.log"
@@ -255,7 +262,11 @@ EOF
     "$WORK/tenantgate-redis.log"
   wait_for tenantgate 30 "$pid_tenantgate" listening 127.0.0.1 "$TG_PORT"
   wait_for "tenantgate (cache off)" 30 "$pid_tenantgate_redis" listening 127.0.0.1 "$TG_REDIS_PORT"
-  sleep 1.2 # iat has whole seconds: the first token second must start after the subscription
+  # A claim is checked against the changes this instance heard itself only in tokens issued one clock tolerance
+  # (tenantgate.roles.redis.clock-tolerance, 1 s) after the subscription; iat has whole seconds. Before that, each
+  # request looks the change times up in the in-process mirror of Redis's, which is the case for at most a token's
+  # lifetime after an instance starts, not the steady state the warm rows measure.
+  sleep 2.2
 }
 
 # wrk_run <label> <port> <requests file> <threads> <connections> <duration> [pause ms]
@@ -317,17 +328,20 @@ measure() {
   thread_delta "$label" "$threads" "$(thread_ticks "$server")" >>"$WORK/results.txt"
 }
 
-# alternating_rounds: plain SCG and tenantgate (warm, EdDSA) measured in turns, the order swapped every round, so
-# that a machine getting faster or slower during the run weighs on both alike
+# alternating_rounds: plain SCG, the floor (plain SCG with FloorAuthorizationFilter) and tenantgate (warm, EdDSA)
+# measured in turns, the order reversed every round, so that a machine getting faster or slower during the run
+# weighs on all alike
 alternating_rounds() {
   local round label order
-  say "alternating rounds: plain SCG and tenantgate warm EdDSA, $ROUNDS rounds of $ROUND_DURATION each" \
-    "(-t$THREADS -c$CONNECTIONS), the order swapped every round"
+  say "alternating rounds: plain SCG, the floor and tenantgate warm EdDSA, $ROUNDS rounds of $ROUND_DURATION each" \
+    "(-t$THREADS -c$CONNECTIONS), the order reversed every round"
   for ((round = 1; round <= ROUNDS; round++)); do
-    if ((round % 2)); then order=(plain-scg tg-warm-eddsa); else order=(tg-warm-eddsa plain-scg); fi
+    order=(plain-scg floor-scg tg-warm-eddsa)
+    ((round % 2)) || order=(tg-warm-eddsa floor-scg plain-scg)
     for label in "${order[@]}"; do
       case "$label" in
         plain-scg) measure "round$round-$label" "$PLAIN_PORT" warm-rs256.txt "$ROUND_DURATION" ;;
+        floor-scg) measure "round$round-$label" "$FLOOR_PORT" warm-eddsa.txt "$ROUND_DURATION" ;;
         tg-warm-eddsa) measure "round$round-$label" "$TG_PORT" warm-eddsa.txt "$ROUND_DURATION" ;;
       esac
     done
@@ -400,6 +414,7 @@ server_pid() {
   case "$1" in
     "$DOWNSTREAM_PORT") echo "$pid_nginx" ;;
     "$PLAIN_PORT") echo "$pid_plain_scg" ;;
+    "$FLOOR_PORT") echo "$pid_floor_scg" ;;
     "$SECURITY_PORT") echo "$pid_security_scg" ;;
     "$TG_PORT") echo "$pid_tenantgate" ;;
     "$TG_REDIS_PORT") echo "$pid_tenantgate_redis" ;;
@@ -445,7 +460,7 @@ prime_alone() {
 prime() {
   local waits=()
   local target pid
-  local targets=("plain:$PLAIN_PORT:warm-rs256.txt" "security:$SECURITY_PORT:warm-rs256.txt"
+  local targets=("plain:$PLAIN_PORT:warm-rs256.txt" "floor:$FLOOR_PORT:warm-eddsa.txt" "security:$SECURITY_PORT:warm-rs256.txt"
     "tg-rs256:$TG_PORT:warm-rs256.txt" "tg-eddsa:$TG_PORT:warm-eddsa.txt" "tg-mix:$TG_PORT:mix.txt"
     "tg-redis:$TG_REDIS_PORT:lookup.txt")
   if [[ -n $PROFILE ]]; then
@@ -582,7 +597,7 @@ run_http() {
   need curl
   listening "$PGHOST" "$PGPORT" || die "PostgreSQL is not reachable at $PGHOST:$PGPORT"
   listening "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable at $REDIS_HOST:$REDIS_PORT"
-  for port in $DOWNSTREAM_PORT $JWKS_PORT $PLAIN_PORT $SECURITY_PORT $TG_PORT $TG_REDIS_PORT $TG_MANAGEMENT_PORT \
+  for port in $DOWNSTREAM_PORT $JWKS_PORT $PLAIN_PORT $FLOOR_PORT $SECURITY_PORT $TG_PORT $TG_REDIS_PORT $TG_MANAGEMENT_PORT \
     $TG_REDIS_MANAGEMENT_PORT; do
     listening 127.0.0.1 "$port" && die "port $port is already in use"
   done
@@ -597,7 +612,8 @@ run_http() {
   node bench/tools/mint.mjs "$WORK" "$ISSUER" "$AUDIENCE" "$WARM_USERS" "$ORGS" $COLD_SLICES
   : >"$WORK/results.txt"
   if [[ $MODE == serve ]]; then
-    say "serving until stopped: nginx :$DOWNSTREAM_PORT, plain SCG :$PLAIN_PORT, Spring Security :$SECURITY_PORT," \
+    say "serving until stopped: nginx :$DOWNSTREAM_PORT, plain SCG :$PLAIN_PORT (with the floor filter :$FLOOR_PORT)," \
+      "Spring Security :$SECURITY_PORT," \
       "tenantgate :$TG_PORT and :$TG_REDIS_PORT (cache off); requests files in bench/target/run/"
     say "e.g. wrk -t2 -c32 -d30s --latency -s bench/wrk/rotate.lua http://127.0.0.1:$TG_PORT -- $WORK/warm-eddsa.txt 2 try"
     wait

@@ -128,27 +128,43 @@ const latencyTable = (mode, caption) => {
 };
 latencyTable('c1', 'One connection (-t1 -c1), no queueing: the latency each tier adds to one request;');
 latencyTable('paced', 'Paced (-t2 -c16, each connection pausing 20 ms after every response), the same moderate load on every row;');
-// The alternating rounds: each round measures plain SCG and tenantgate one after the other (order swapped every
-// round); the median of the per-round ratios holds up when the machine's speed drifts during the run.
+// The alternating rounds: each round measures plain SCG, the floor (plain SCG with the least an authorizing filter
+// does; results before 2026-12-01's fifth session have none) and tenantgate one after the other, the order reversed
+// every round; the median of the per-round ratios holds up when the machine's speed drifts during the run.
 const rounds = [];
 for (let n = 1; rows.has(`round${n}-plain-scg`) && rows.has(`round${n}-tg-warm-eddsa`); n++) {
   const p = rows.get(`round${n}-plain-scg`);
   const t = rows.get(`round${n}-tg-warm-eddsa`);
-  rounds.push({ n, p, t, x: Number(t.rps) / Number(p.rps), pCpu: cpuPerRequest(`round${n}-plain-scg`),
-    tCpu: cpuPerRequest(`round${n}-tg-warm-eddsa`) });
+  const f = rows.get(`round${n}-floor-scg`);
+  const pCpu = cpuPerRequest(`round${n}-plain-scg`);
+  const tCpu = cpuPerRequest(`round${n}-tg-warm-eddsa`);
+  const fCpu = f ? cpuPerRequest(`round${n}-floor-scg`) : NaN;
+  rounds.push({ n, p, t, f, pCpu, tCpu, fCpu, x: Number(t.rps) / Number(p.rps),
+    fx: f ? Number(f.rps) / Number(p.rps) : NaN });
 }
+const withFloor = rounds.length > 0 && rounds.every((r) => r.f);
 if (rounds.length) {
   console.log('');
-  console.log('Alternating rounds (-t2 -c32, plain SCG and tenantgate warm EdDSA in turns, the order swapped every round):');
+  console.log(withFloor
+    ? 'Alternating rounds (-t2 -c32, plain SCG, the floor and tenantgate warm EdDSA in turns, the order reversed every '
+      + 'round; the floor is plain SCG with the least an authorizing filter does, bench/plain-scg\'s FloorAuthorizationFilter):'
+    : 'Alternating rounds (-t2 -c32, plain SCG and tenantgate warm EdDSA in turns, the order swapped every round):');
   console.log('');
-  console.log('| round | first | plain SCG requests/s | plain SCG CPU µs/request | tenantgate requests/s | tenantgate CPU µs/request | × plain SCG | CPU × plain SCG |');
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
+  const floorHead = withFloor ? ' floor requests/s | floor CPU µs/request | floor × plain SCG | floor CPU × plain SCG |' : '';
+  console.log(`| round | first | plain SCG requests/s | plain SCG CPU µs/request |${floorHead} tenantgate requests/s | tenantgate CPU µs/request | × plain SCG | CPU × plain SCG |`);
+  console.log(`|---:|---|---:|---:|${withFloor ? '---:|---:|---:|---:|' : ''}---:|---:|---:|---:|`);
   for (const r of rounds) {
-    console.log(`| ${r.n} | ${(r.n % 2) ? 'plain SCG' : 'tenantgate'} | ${Math.round(r.p.rps)} | ${r.pCpu} | `
+    const floor = withFloor
+      ? ` ${Math.round(r.f.rps)} | ${r.fCpu} | ${r.fx.toFixed(2)}× | ${(r.fCpu / r.pCpu).toFixed(2)}× |` : '';
+    console.log(`| ${r.n} | ${(r.n % 2) ? 'plain SCG' : 'tenantgate'} | ${Math.round(r.p.rps)} | ${r.pCpu} |${floor} `
       + `${Math.round(r.t.rps)} | ${r.tCpu} | ${r.x.toFixed(2)}× | ${(r.tCpu / r.pCpu).toFixed(2)}× |`);
   }
-  const xs = rounds.map((r) => r.x);
-  console.log(`| median | | | | | | ${median(xs).toFixed(2)}× | ${median(rounds.map((r) => r.tCpu / r.pCpu)).toFixed(2)}× |`);
+  const floorMedian = withFloor
+    ? ['', '', `${median(rounds.map((r) => r.fx)).toFixed(2)}×`, `${median(rounds.map((r) => r.fCpu / r.pCpu)).toFixed(2)}×`]
+    : [];
+  const cells = ['median', '', '', '', ...floorMedian, '', '', `${median(rounds.map((r) => r.x)).toFixed(2)}×`,
+    `${median(rounds.map((r) => r.tCpu / r.pCpu)).toFixed(2)}×`];
+  console.log(`| ${cells.join(' | ')} |`);
 }
 
 console.log('');
@@ -167,6 +183,10 @@ if (rounds.length) {
   const x = median(rounds.map((r) => r.x));
   check(`tg-warm-eddsa throughput vs plain SCG (median of ${rounds.length} alternating rounds)`, `${x.toFixed(2)}×`,
     '≥ 0.95', '×', x >= 0.95);
+  if (withFloor) {
+    console.log(`  (the floor, the least an authorizing filter does, in the same rounds: `
+      + `${median(rounds.map((r) => r.fx)).toFixed(2)}× plain SCG)`);
+  }
 }
 const signed = (d) => `${d >= 0 ? '+' : ''}${d.toFixed(2)} ms`;
 const rounded = (mode) => {
