@@ -23,7 +23,7 @@ public final class VerifiedTokenCache {
 
 	private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(VerifiedTokenCache::sha256);
 
-	private final Cache<ByteBuffer, VerifiedToken> cache;
+	private final Cache<TokenDigest, VerifiedToken> cache;
 
 	private final Clock clock;
 
@@ -31,7 +31,7 @@ public final class VerifiedTokenCache {
 		this.clock = clock;
 		this.cache = Caches.onCallingThread()
 			.maximumSize(maximumSize)
-			.expireAfter(Expiry.<ByteBuffer, VerifiedToken>creating((key, token) -> untilExpiry(token, maximumAge)))
+			.expireAfter(Expiry.<TokenDigest, VerifiedToken>creating((key, token) -> untilExpiry(token, maximumAge)))
 			.build();
 	}
 
@@ -60,9 +60,10 @@ public final class VerifiedTokenCache {
 		return (remaining.compareTo(maximumAge) < 0) ? remaining : maximumAge;
 	}
 
-	private static ByteBuffer digest(String token) {
+	private static TokenDigest digest(String token) {
 		// digest() resets the instance, so each thread reuses its own: looking one up per request showed in profiles.
-		return ByteBuffer.wrap(SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII)));
+		ByteBuffer digest = ByteBuffer.wrap(SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII)));
+		return new TokenDigest(digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong());
 	}
 
 	private static MessageDigest sha256() {
@@ -74,5 +75,11 @@ public final class VerifiedTokenCache {
 		}
 	}
 
+	/**
+	 * A token's SHA-256 as four numbers: hashed and compared in four steps, where a {@link ByteBuffer} key walked its
+	 * 32 bytes one by one to hash them, and half the memory of a buffer over an array.
+	 */
+	private record TokenDigest(long first, long second, long third, long fourth) {
+	}
 
 }
