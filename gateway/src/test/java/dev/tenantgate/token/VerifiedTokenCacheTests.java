@@ -1,10 +1,9 @@
 package dev.tenantgate.token;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
+import dev.tenantgate.support.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,39 +45,14 @@ class VerifiedTokenCacheTests {
 		String token = "a.b.c";
 		this.cache.put(token, verified("user-1", NOW.plusSeconds(60)));
 
-		this.clock.now = NOW.plusSeconds(59);
+		this.clock.advance(Duration.ofSeconds(59));
 		assertThat(this.cache.get(token)).isNotNull();
-		this.clock.now = NOW.plusSeconds(60);
+		this.clock.advance(Duration.ofSeconds(1));
 		assertThat(this.cache.get(token)).isNull();
 	}
 
 	private static VerifiedToken verified(String subject, Instant expiresAt) {
 		return new VerifiedToken(subject, "acme", "owner", "user", NOW, expiresAt);
-	}
-
-	private static final class MutableClock extends Clock {
-
-		private Instant now;
-
-		MutableClock(Instant now) {
-			this.now = now;
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }
