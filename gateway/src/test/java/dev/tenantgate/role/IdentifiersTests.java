@@ -34,7 +34,8 @@ class IdentifiersTests {
 		assertThat(Identifiers.isValid("ac me")).isFalse();
 		assertThat(Identifiers.isValid("acme\u0000")).isFalse();
 		assertThat(Identifiers.isValid("acm\u00e9")).isFalse();
-		// Characters beyond ASCII whose low seven bits are a letter or a digit: 'ŁA' is U+0141, 'a' + 0x100.
+		// Beyond ASCII, with a letter in the low byte: U+0141 is 'A' + 0x100, U+0161 is 'a' + 0x100, U+FF41 a
+		// full-width 'a'.
 		assertThat(Identifiers.isValid("\u0141A")).isFalse();
 		assertThat(Identifiers.isValid("\u0161")).isFalse();
 		assertThat(Identifiers.isValid("\uff41cme")).isFalse();
