@@ -2,6 +2,8 @@ package dev.tenantgate.config;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.tenantgate.audit.DecisionRecorder;
 import dev.tenantgate.filter.IdentityHeaders;
@@ -70,11 +72,20 @@ class PolicyConfiguration {
 		return new PolicyRouteLocator(routesFile);
 	}
 
+	/** Spring Cloud Gateway's removal of the client's forwarding headers, done by {@link IdentityHeaders} instead. */
 	@Bean
-	IdentityHeaders identityHeaders(PolicyProperties properties) {
+	static ForwardingHeadersTakeover forwardingHeadersTakeover() {
+		return new ForwardingHeadersTakeover();
+	}
+
+	@Bean
+	IdentityHeaders identityHeaders(PolicyProperties properties,
+			ForwardingHeadersTakeover.StrippedForwardingHeaders forwarding) {
 		PolicyProperties.Headers headers = properties.headers();
+		List<String> prefixes = new ArrayList<>(headers.stripPrefixes());
+		prefixes.addAll(forwarding.prefixes());
 		return new IdentityHeaders(headers.userId(), headers.organizationId(), headers.orgRole(),
-				headers.platformRole(), headers.stripPrefixes());
+				headers.platformRole(), forwarding.names(), prefixes);
 	}
 
 	@Bean

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.tenantgate.policy.Identity;
 import dev.tenantgate.role.Roles;
@@ -15,7 +17,8 @@ import org.springframework.util.LinkedCaseInsensitiveMap;
 
 /**
  * The trusted identity headers: removed from every client request, whatever their letter case, and set by the
- * gateway only after a request is authorized.
+ * gateway only after a request is authorized. Other headers no client may send downstream (the forwarding headers,
+ * when no proxy in front is trusted) are removed in the same pass.
  */
 public final class IdentityHeaders {
 
@@ -38,28 +41,31 @@ public final class IdentityHeaders {
 	 * @param organizationId the tenant header, {@code X-Organization-Id} by default
 	 * @param orgRole the member roles header, {@code X-Org-Role} by default
 	 * @param platformRole the platform roles header, {@code X-Platform-Role} by default
+	 * @param stripNames further header names removed from client requests (e.g. {@code Forwarded})
 	 * @param stripPrefixes further header name prefixes removed from client requests (e.g. {@code X-Tenantgate-})
 	 */
 	public IdentityHeaders(String userId, String organizationId, String orgRole, String platformRole,
-			List<String> stripPrefixes) {
+			List<String> stripNames, List<String> stripPrefixes) {
 		this.userId = userId;
 		this.organizationId = organizationId;
 		this.orgRole = orgRole;
 		this.platformRole = platformRole;
-		this.canonicalNames = Set.of(canonical(userId), canonical(organizationId), canonical(orgRole),
-				canonical(platformRole));
+		this.canonicalNames = Stream
+			.concat(Stream.of(userId, organizationId, orgRole, platformRole), stripNames.stream())
+			.map(IdentityHeaders::canonical)
+			.collect(Collectors.toUnmodifiableSet());
 		this.stripPrefixes = stripPrefixes.stream().map(IdentityHeaders::canonical).toList();
 		StringBuilder first = new StringBuilder();
-		java.util.stream.Stream.concat(this.canonicalNames.stream(), this.stripPrefixes.stream())
+		Stream.concat(this.canonicalNames.stream(), this.stripPrefixes.stream())
 			.filter((name) -> !name.isEmpty())
 			.forEach((name) -> first.append(name.charAt(0)));
 		this.firstChars = first.toString();
 	}
 
 	/**
-	 * The headers to send downstream: {@code input} without any identity header the client sent, plus those of
-	 * {@code identity} when there is one. {@code input} is not changed; it is returned as it is when there is nothing
-	 * to remove or add.
+	 * The headers to send downstream: {@code input} without any identity (or other stripped) header the client sent,
+	 * plus those of {@code identity} when there is one. {@code input} is not changed; it is returned as it is when
+	 * there is nothing to remove or add.
 	 * @param identity the authorized identity, or {@code null} (a public route, a refusal in shadow mode)
 	 */
 	public HttpHeaders forDownstream(HttpHeaders input, @Nullable Identity identity) {

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IdentityHeadersTests {
 
 	private final IdentityHeaders identityHeaders = new IdentityHeaders("X-User-Id", "X-Organization-Id",
-			"X-Org-Role", "X-Platform-Role", List.of("X-Tenantgate-"));
+			"X-Org-Role", "X-Platform-Role", List.of("Forwarded"), List.of("X-Tenantgate-", "X-Forwarded-"));
 
 	@Test
 	void clientSentIdentityHeadersAreDroppedWhateverTheirSpelling() {
@@ -80,6 +80,30 @@ class IdentityHeadersTests {
 		assertThat(downstream.getFirst("x-request-id")).isEqualTo("r-1");
 		assertThat(this.identityHeaders.forDownstream(input, null).headerNames())
 			.containsExactlyInAnyOrder("Accept", "X-Request-Id");
+	}
+
+	@Test
+	void furtherNamesAndPrefixesAreDroppedInTheSamePass() {
+		HttpHeaders input = headers("Forwarded", "for=203.0.113.9", "X-Forwarded-For", "203.0.113.9",
+				"x_forwarded_host", "evil.example", "X-FORWARDED-PROTO", "https", "X-Forwardedfor", "kept",
+				"Forwarded-Kept", "kept", "Accept", "*/*");
+
+		assertThat(this.identityHeaders.forDownstream(input, null).headerNames())
+			.containsExactlyInAnyOrder("X-Forwardedfor", "Forwarded-Kept", "Accept");
+		assertThat(this.identityHeaders
+			.forDownstream(input, new Identity("user-1", "acme", Set.of("staff"), Set.of("user")))
+			.headerNames()).containsExactlyInAnyOrder("X-Forwardedfor", "Forwarded-Kept", "Accept", "X-User-Id",
+					"X-Organization-Id", "X-Org-Role", "X-Platform-Role");
+	}
+
+	@Test
+	void withoutFurtherNamesOrPrefixesOnlyIdentityHeadersAreDropped() {
+		IdentityHeaders identityOnly = new IdentityHeaders("X-User-Id", "X-Organization-Id", "X-Org-Role",
+				"X-Platform-Role", List.of(), List.of());
+		HttpHeaders input = headers("Forwarded", "for=192.0.2.1", "X-Forwarded-For", "192.0.2.1", "X-User-Id", "f");
+
+		assertThat(identityOnly.forDownstream(input, null).headerNames())
+			.containsExactlyInAnyOrder("Forwarded", "X-Forwarded-For");
 	}
 
 	@Test

@@ -293,6 +293,32 @@ class AttackIntegrationTests extends GatewayIntegrationTestSupport {
 	}
 
 	/**
+	 * With no proxy in front trusted (the default), a client's forwarding headers are its own claims about where the
+	 * request came from: none reaches the downstream, on any route (tenantgate removes them in Spring Cloud Gateway's
+	 * place, {@code ForwardingHeadersTakeover}).
+	 */
+	@Test
+	void clientForwardingHeadersNeverReachTheDownstream() {
+		List<String> forged = List.of("Forwarded: for=203.0.113.9;host=evil.example;proto=https",
+				"X-Forwarded-For: 203.0.113.9", "x-forwarded-host: evil.example", "X-FORWARDED-PROTO: https",
+				"X_Forwarded_Prefix: /admin");
+		List<String> authorized = new java.util.ArrayList<>(forged);
+		authorized.add("Authorization: Bearer " + tokens.token(viewer, orgA, "viewer"));
+		expectNoForwardingHeaderDownstream(RawHttp.send(this.port, "GET", "/api/orgs/" + orgA + "/orders/7", authorized));
+		wireMock.resetRequests();
+		expectNoForwardingHeaderDownstream(RawHttp.send(this.port, "GET", "/api/status", forged));
+	}
+
+	private static void expectNoForwardingHeaderDownstream(RawHttp.Response response) {
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		LoggedRequest request = TenantAuthorizationIntegrationTests.onlyDownstreamRequest();
+		assertThat(namesOf(request)).as("headers the downstream received")
+			.isNotEmpty()
+			.doesNotContain("forwarded", "x_forwarded_prefix")
+			.noneMatch((name) -> name.startsWith("x-forwarded-"));
+	}
+
+	/**
 	 * Servers behind a gateway that read headers CGI-style (WSGI, Rack, PHP, many frameworks on top of them) see
 	 * {@code X_User_Id} and {@code X-User-Id} as one and the same {@code HTTP_X_USER_ID}.
 	 */
