@@ -1,6 +1,7 @@
 package dev.tenantgate.filter;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,10 +78,17 @@ public final class IdentityHeaders {
 		// map's own entries: headerSet() first builds a case-insensitive set of every name, lowercasing each, and
 		// looks each value up again. A backing store that keeps names as spelled (Netty's) lists a name once per
 		// spelling, each time with all its values; the case-insensitive copy keeps the first.
+		// Connection, and every header it names, are the client's connection-specific headers (RFC 9110, 7.6.1),
+		// which a proxy removes. They go here, before the identity headers are set: the gateway's hop-by-hop filter,
+		// which runs after this one, removes what Connection names, and would otherwise remove a trusted identity
+		// header that the client named there.
+		Set<String> connectionOptions = connectionOptions(input);
 		LinkedCaseInsensitiveMap<List<String>> copy = new LinkedCaseInsensitiveMap<>(input.size() + 4, Locale.ROOT);
 		for (Map.Entry<String, List<String>> header : input.asMultiValueMap().entrySet()) {
-			if (!isIdentityHeaderName(header.getKey())) {
-				copy.putIfAbsent(header.getKey(), new ArrayList<>(header.getValue()));
+			String name = header.getKey();
+			if (!isIdentityHeaderName(name) && !name.equalsIgnoreCase(HttpHeaders.CONNECTION)
+					&& (connectionOptions.isEmpty() || !connectionOptions.contains(name.toLowerCase(Locale.ROOT)))) {
+				copy.putIfAbsent(name, new ArrayList<>(header.getValue()));
 			}
 		}
 		HttpHeaders headers = new HttpHeaders(CollectionUtils.toMultiValueMap(copy));
@@ -88,6 +96,21 @@ public final class IdentityHeaders {
 			set(headers, identity);
 		}
 		return headers;
+	}
+
+	/** The header names listed in the client's {@code Connection} headers, in lower case; empty when none. */
+	private static Set<String> connectionOptions(HttpHeaders headers) {
+		List<String> connection = headers.get(HttpHeaders.CONNECTION);
+		if (connection == null || connection.isEmpty()) {
+			return Set.of();
+		}
+		Set<String> options = new HashSet<>();
+		for (String value : connection) {
+			for (String option : value.split(",")) {
+				options.add(option.trim().toLowerCase(Locale.ROOT));
+			}
+		}
+		return options;
 	}
 
 	private boolean containsIdentityHeader(HttpHeaders headers) {

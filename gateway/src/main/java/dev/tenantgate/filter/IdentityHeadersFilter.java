@@ -14,7 +14,8 @@ import org.springframework.web.server.ServerWebExchange;
  * {@link HttpHeadersFilter}s: its copy of the client's headers is the one made from the server's own header store
  * (through the backing map, cheaper than {@code headerSet()}), and the gateway's filters after it (hop-by-hop
  * headers, gRPC, transfer encoding) copy a plain map instead (docs/benchmarks.md). None of them adds an identity
- * header. Headers are set only for the {@link Identity} that
+ * header, and none removes one: the hop-by-hop filter removes the headers that {@code Connection} names, so
+ * {@link IdentityHeaders} removes {@code Connection} and what it names itself, before it sets the identity. Headers are set only for the {@link Identity} that
  * {@link TenantAuthorizationFilter} authorized ({@link TenantgateAttributes#IDENTITY_ATTR}): a public route, or a
  * refusal on a route in shadow mode, gets none.
  * <p>

@@ -107,6 +107,20 @@ class IdentityHeadersTests {
 	}
 
 	@Test
+	void connectionAndTheHeadersItNamesAreDroppedBeforeTheIdentityIsSet() {
+		HttpHeaders input = headers("Connection", "keep-alive, X-User-Id", "connection", " x-org-role ,X-Trace",
+				"X-Trace", "hop", "X-Kept", "end-to-end", "X-Org-Role", "owner");
+		Identity identity = new Identity("user-1", "acme", Set.of("staff"), Set.of("user"));
+
+		HttpHeaders downstream = this.identityHeaders.forDownstream(input, identity);
+
+		assertThat(downstream.headerNames()).containsExactlyInAnyOrder("X-Kept", "X-User-Id", "X-Organization-Id",
+				"X-Org-Role", "X-Platform-Role");
+		assertThat(downstream.get("X-User-Id")).containsExactly("user-1");
+		assertThat(downstream.get("X-Org-Role")).containsExactly("staff");
+	}
+
+	@Test
 	void headersWithoutAValueAreLeftOut() {
 		Identity identity = new Identity("user-1", null, Set.of(), Set.of("user"));
 

@@ -293,6 +293,25 @@ class AttackIntegrationTests extends GatewayIntegrationTestSupport {
 	}
 
 	/**
+	 * A header named in {@code Connection} is connection-specific and removed by a proxy (RFC 9110, section 7.6.1): a
+	 * client that names the identity headers there must not get the gateway's own removed on their way downstream.
+	 */
+	@Test
+	void identityHeadersNamedInConnectionStillReachTheDownstream() {
+		RawHttp.Response response = RawHttp.send(this.port, "GET", "/api/orgs/" + orgA + "/orders/7",
+				List.of("Authorization: Bearer " + tokens.token(viewer, orgA, "viewer"),
+						"Connection: keep-alive, X-User-Id, x-organization-id, X-Org-Role, X-Platform-Role, X-Trace",
+						"X-Trace: hop", "X-Kept: end-to-end"));
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		LoggedRequest request = TenantAuthorizationIntegrationTests.onlyDownstreamRequest();
+		assertThat(valuesOf(request, "x-user-id")).containsExactly(viewer);
+		assertThat(valuesOf(request, "x-organization-id")).containsExactly(orgA);
+		assertThat(valuesOf(request, "x-org-role")).containsExactly("viewer");
+		assertThat(valuesOf(request, "x-platform-role")).containsExactly("user");
+		assertThat(namesOf(request)).as("headers the downstream received").doesNotContain("x-trace").contains("x-kept");
+	}
+
+	/**
 	 * With no proxy in front trusted (the default), a client's forwarding headers are its own claims about where the
 	 * request came from: none reaches the downstream, on any route (tenantgate removes them in Spring Cloud Gateway's
 	 * place, {@code ForwardingHeadersTakeover}).
