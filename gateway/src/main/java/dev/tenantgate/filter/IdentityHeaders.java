@@ -1,7 +1,6 @@
 package dev.tenantgate.filter;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,12 +81,12 @@ public final class IdentityHeaders {
 		// which a proxy removes. They go here, before the identity headers are set: the gateway's hop-by-hop filter,
 		// which runs after this one, removes what Connection names, and would otherwise remove a trusted identity
 		// header that the client named there.
-		Set<String> connectionOptions = connectionOptions(input);
+		List<String> connectionOptions = connectionOptions(input);
 		LinkedCaseInsensitiveMap<List<String>> copy = new LinkedCaseInsensitiveMap<>(input.size() + 4, Locale.ROOT);
 		for (Map.Entry<String, List<String>> header : input.asMultiValueMap().entrySet()) {
 			String name = header.getKey();
 			if (!isIdentityHeaderName(name) && !name.equalsIgnoreCase(HttpHeaders.CONNECTION)
-					&& (connectionOptions.isEmpty() || !connectionOptions.contains(name.toLowerCase(Locale.ROOT)))) {
+					&& !containsIgnoringCase(connectionOptions, name)) {
 				copy.putIfAbsent(name, new ArrayList<>(header.getValue()));
 			}
 		}
@@ -98,19 +97,29 @@ public final class IdentityHeaders {
 		return headers;
 	}
 
-	/** The header names listed in the client's {@code Connection} headers, in lower case; empty when none. */
-	private static Set<String> connectionOptions(HttpHeaders headers) {
+	/** The header names listed in the client's {@code Connection} headers (most often one: {@code keep-alive}). */
+	private static List<String> connectionOptions(HttpHeaders headers) {
 		List<String> connection = headers.get(HttpHeaders.CONNECTION);
 		if (connection == null || connection.isEmpty()) {
-			return Set.of();
+			return List.of();
 		}
-		Set<String> options = new HashSet<>();
+		List<String> options = new ArrayList<>(2);
 		for (String value : connection) {
 			for (String option : value.split(",")) {
-				options.add(option.trim().toLowerCase(Locale.ROOT));
+				options.add(option.trim());
 			}
 		}
 		return options;
+	}
+
+	/** Compared one by one: a header name is not lowercased (a new string) for each of the client's headers. */
+	private static boolean containsIgnoringCase(List<String> names, String name) {
+		for (String candidate : names) {
+			if (candidate.equalsIgnoreCase(name)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private boolean containsIdentityHeader(HttpHeaders headers) {

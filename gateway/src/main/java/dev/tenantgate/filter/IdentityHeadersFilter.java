@@ -15,9 +15,9 @@ import org.springframework.web.server.ServerWebExchange;
  * (through the backing map, cheaper than {@code headerSet()}), and the gateway's filters after it (hop-by-hop
  * headers, gRPC, transfer encoding) copy a plain map instead (docs/benchmarks.md). None of them adds an identity
  * header, and none removes one: the hop-by-hop filter removes the headers that {@code Connection} names, so
- * {@link IdentityHeaders} removes {@code Connection} and what it names itself, before it sets the identity. Headers are set only for the {@link Identity} that
- * {@link TenantAuthorizationFilter} authorized ({@link TenantgateAttributes#IDENTITY_ATTR}): a public route, or a
- * refusal on a route in shadow mode, gets none.
+ * {@link IdentityHeaders} removes {@code Connection} and what it names itself, before it sets the identity. Headers
+ * are set only for the {@link Identity} that {@link TenantAuthorizationFilter} authorized
+ * ({@link TenantgateAttributes#IDENTITY_ATTR}): a public route, or a refusal on a route in shadow mode, gets none.
  * <p>
  * Working on the outgoing headers, which the gateway copies anyway, means the request itself is never rebuilt for
  * them. Filters inside the gateway read the identity from the exchange attribute, not from the headers.

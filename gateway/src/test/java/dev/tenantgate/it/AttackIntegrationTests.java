@@ -274,10 +274,7 @@ class AttackIntegrationTests extends GatewayIntegrationTestSupport {
 						"X-TENANTGATE-USER: attacker"));
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
 		LoggedRequest request = TenantAuthorizationIntegrationTests.onlyDownstreamRequest();
-		assertThat(valuesOf(request, "x-user-id")).containsExactly(viewer);
-		assertThat(valuesOf(request, "x-organization-id")).containsExactly(orgA);
-		assertThat(valuesOf(request, "x-org-role")).containsExactly("viewer");
-		assertThat(valuesOf(request, "x-platform-role")).containsExactly("user");
+		expectViewersIdentity(request);
 		assertThat(namesOf(request)).noneMatch((name) -> name.startsWith("x-tenantgate-"));
 	}
 
@@ -304,10 +301,7 @@ class AttackIntegrationTests extends GatewayIntegrationTestSupport {
 						"X-Trace: hop", "X-Kept: end-to-end"));
 		assertThat(response.status()).as(response.toString()).isEqualTo(200);
 		LoggedRequest request = TenantAuthorizationIntegrationTests.onlyDownstreamRequest();
-		assertThat(valuesOf(request, "x-user-id")).containsExactly(viewer);
-		assertThat(valuesOf(request, "x-organization-id")).containsExactly(orgA);
-		assertThat(valuesOf(request, "x-org-role")).containsExactly("viewer");
-		assertThat(valuesOf(request, "x-platform-role")).containsExactly("user");
+		expectViewersIdentity(request);
 		assertThat(namesOf(request)).as("headers the downstream received").doesNotContain("x-trace").contains("x-kept");
 	}
 
@@ -444,6 +438,14 @@ class AttackIntegrationTests extends GatewayIntegrationTestSupport {
 			throw new IllegalStateException(ex);
 		}
 		throw new IllegalStateException("the test JWKS has no RSA key");
+	}
+
+	/** The trusted identity headers of {@code viewer} in {@code orgA}, each exactly once. */
+	private static void expectViewersIdentity(LoggedRequest request) {
+		assertThat(valuesOf(request, "x-user-id")).containsExactly(viewer);
+		assertThat(valuesOf(request, "x-organization-id")).containsExactly(orgA);
+		assertThat(valuesOf(request, "x-org-role")).containsExactly("viewer");
+		assertThat(valuesOf(request, "x-platform-role")).containsExactly("user");
 	}
 
 	static List<String> valuesOf(LoggedRequest request, String lowerCaseName) {
