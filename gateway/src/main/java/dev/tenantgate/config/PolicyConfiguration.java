@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tenantgate.audit.DecisionRecorder;
+import dev.tenantgate.filter.HeaderHygiene;
 import dev.tenantgate.filter.IdentityHeaders;
 import dev.tenantgate.filter.IdentityHeadersFilter;
 import dev.tenantgate.filter.PolicyRouteLocator;
 import dev.tenantgate.filter.RequestFirewallWebFilter;
+import dev.tenantgate.filter.ResponseHopByHopHeadersFilter;
 import dev.tenantgate.filter.RoutesReloader;
 import dev.tenantgate.filter.TenantAuthorizationFilter;
 import dev.tenantgate.path.RequestPathNormalizer;
@@ -25,6 +27,7 @@ import dev.tenantgate.token.JwtVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -72,20 +75,22 @@ class PolicyConfiguration {
 		return new PolicyRouteLocator(routesFile);
 	}
 
-	/** Spring Cloud Gateway's removal of the client's forwarding headers, done by {@link IdentityHeaders} instead. */
+	/** Spring Cloud Gateway's header filters that copy every header: {@link IdentityHeaders} does their work. */
 	@Bean
-	static ForwardingHeadersTakeover forwardingHeadersTakeover() {
-		return new ForwardingHeadersTakeover();
+	static HeaderFiltersTakeover headerFiltersTakeover() {
+		return new HeaderFiltersTakeover();
 	}
 
 	@Bean
-	IdentityHeaders identityHeaders(PolicyProperties properties,
-			ForwardingHeadersTakeover.StrippedForwardingHeaders forwarding) {
+	IdentityHeaders identityHeaders(PolicyProperties properties, HeaderFiltersTakeover.TakenOverHeaderFilters takenOver,
+			ObjectProvider<ResponseHopByHopHeadersFilter> hopByHop) {
 		PolicyProperties.Headers headers = properties.headers();
+		List<String> names = new ArrayList<>(takenOver.names());
+		hopByHop.orderedStream().forEach((filter) -> names.addAll(filter.getHeaders()));
 		List<String> prefixes = new ArrayList<>(headers.stripPrefixes());
-		prefixes.addAll(forwarding.prefixes());
+		prefixes.addAll(takenOver.prefixes());
 		return new IdentityHeaders(headers.userId(), headers.organizationId(), headers.orgRole(),
-				headers.platformRole(), forwarding.names(), prefixes);
+				headers.platformRole(), new HeaderHygiene(names, prefixes, takenOver.grpcTrailers()));
 	}
 
 	@Bean

@@ -8,16 +8,17 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Sets the trusted identity headers on the downstream request, after dropping any the client sent (and, in Spring
- * Cloud Gateway's place, the client's forwarding headers when no proxy is trusted: see
- * {@code ForwardingHeadersTakeover}). It runs where Spring Cloud Gateway builds the headers of every proxied request
- * (HTTP and WebSocket), so no request reaches a downstream without passing it. It runs first among the
- * {@link HttpHeadersFilter}s: its copy of the client's headers is the one made from the server's own header store
- * (through the backing map, cheaper than {@code headerSet()}), and the gateway's filters after it (hop-by-hop
- * headers, gRPC, transfer encoding) copy a plain map instead (docs/benchmarks.md). None of them adds an identity
- * header, and none removes one: the hop-by-hop filter removes the headers that {@code Connection} names, so
- * {@link IdentityHeaders} removes {@code Connection} and what it names itself, before it sets the identity. Headers
- * are set only for the {@link Identity} that {@link TenantAuthorizationFilter} authorized
- * ({@link TenantgateAttributes#IDENTITY_ATTR}): a public route, or a refusal on a route in shadow mode, gets none.
+ * Cloud Gateway's place, the client's hop-by-hop headers, its forwarding headers when no proxy is trusted, and
+ * gRPC's {@code te: trailers}: see {@code HeaderFiltersTakeover}). It runs where Spring Cloud Gateway builds the
+ * headers of every proxied request (HTTP and WebSocket), so no request reaches a downstream without passing it. It
+ * runs first among the {@link HttpHeadersFilter}s: its copy of the client's headers is the one made from the server's
+ * own header store (through the backing map, cheaper than {@code headerSet()}); the framework's filters that would
+ * each have copied the headers again no longer run on requests (docs/benchmarks.md). None of the filters after it
+ * adds an identity header or removes one. {@link IdentityHeaders} removes {@code Connection} and what it names
+ * before it sets the identity, so a hop-by-hop filter that still runs after it (a configuration where it is not
+ * taken over) cannot remove a trusted header that the client named there. Headers are set only for the
+ * {@link Identity} that {@link TenantAuthorizationFilter} authorized ({@link TenantgateAttributes#IDENTITY_ATTR}): a
+ * public route, or a refusal on a route in shadow mode, gets none.
  * <p>
  * Working on the outgoing headers, which the gateway copies anyway, means the request itself is never rebuilt for
  * them. Filters inside the gateway read the identity from the exchange attribute, not from the headers.

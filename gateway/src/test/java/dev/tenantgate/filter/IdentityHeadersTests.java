@@ -2,6 +2,7 @@ package dev.tenantgate.filter;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import dev.tenantgate.policy.Identity;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -13,8 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class IdentityHeadersTests {
 
+	/** Spring Cloud Gateway's hop-by-hop headers (RemoveHopByHopHeadersFilter.HEADERS_REMOVED_ON_REQUEST). */
+	private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "transfer-encoding", "te",
+			"trailer", "proxy-authorization", "proxy-authenticate", "x-application-context", "upgrade");
+
 	private final IdentityHeaders identityHeaders = new IdentityHeaders("X-User-Id", "X-Organization-Id",
-			"X-Org-Role", "X-Platform-Role", List.of("Forwarded"), List.of("X-Tenantgate-", "X-Forwarded-"));
+			"X-Org-Role", "X-Platform-Role", new HeaderHygiene(concat(List.of("Forwarded"), HOP_BY_HOP),
+					List.of("X-Tenantgate-", "X-Forwarded-"), true));
 
 	@Test
 	void clientSentIdentityHeadersAreDroppedWhateverTheirSpelling() {
@@ -99,11 +105,12 @@ class IdentityHeadersTests {
 	@Test
 	void withoutFurtherNamesOrPrefixesOnlyIdentityHeadersAreDropped() {
 		IdentityHeaders identityOnly = new IdentityHeaders("X-User-Id", "X-Organization-Id", "X-Org-Role",
-				"X-Platform-Role", List.of(), List.of());
-		HttpHeaders input = headers("Forwarded", "for=192.0.2.1", "X-Forwarded-For", "192.0.2.1", "X-User-Id", "f");
+				"X-Platform-Role", HeaderHygiene.none());
+		HttpHeaders input = headers("Forwarded", "for=192.0.2.1", "X-Forwarded-For", "192.0.2.1", "X-User-Id", "f",
+				"Keep-Alive", "timeout=5", "Content-Type", "application/grpc");
 
 		assertThat(identityOnly.forDownstream(input, null).headerNames())
-			.containsExactlyInAnyOrder("Forwarded", "X-Forwarded-For");
+			.containsExactlyInAnyOrder("Forwarded", "X-Forwarded-For", "Keep-Alive", "Content-Type");
 	}
 
 	@Test
@@ -121,6 +128,32 @@ class IdentityHeadersTests {
 	}
 
 	@Test
+	void hopByHopHeadersAreDroppedOnEveryRoute() {
+		HttpHeaders input = headers("Keep-Alive", "timeout=5", "Proxy-Authorization", "Basic Z2F0ZTpzZWNyZXQ=",
+				"TE", "gzip", "Transfer_Encoding", "chunked", "Upgrade", "h2c", "trailer", "Expires",
+				"X-Application-Context", "app", "Proxy-Connection", "kept: not in the list", "Accept", "*/*");
+		Identity identity = new Identity("user-1", "acme", Set.of("staff"), Set.of("user"));
+
+		assertThat(this.identityHeaders.forDownstream(input, null).headerNames())
+			.containsExactlyInAnyOrder("Proxy-Connection", "Accept");
+		assertThat(this.identityHeaders.forDownstream(input, identity).headerNames()).containsExactlyInAnyOrder(
+				"Proxy-Connection", "Accept", "X-User-Id", "X-Organization-Id", "X-Org-Role", "X-Platform-Role");
+	}
+
+	@Test
+	void grpcRequestsGetTeTrailersInPlaceOfTheClientsTe() {
+		HttpHeaders grpc = headers("Content-Type", "Application/GRPC+proto", "te", "gzip, trailers");
+		Identity identity = new Identity("user-1", "acme", Set.of("staff"), Set.of("user"));
+
+		assertThat(this.identityHeaders.forDownstream(grpc, null).get("TE")).containsExactly("trailers");
+		assertThat(this.identityHeaders.forDownstream(grpc, identity).get("te")).containsExactly("trailers");
+		HttpHeaders json = headers("Content-Type", "application/json", "te", "trailers");
+		assertThat(this.identityHeaders.forDownstream(json, identity).get("te")).isNull();
+		HttpHeaders grpcWithoutTe = headers("Content-Type", "application/grpc");
+		assertThat(this.identityHeaders.forDownstream(grpcWithoutTe, null).get("te")).containsExactly("trailers");
+	}
+
+	@Test
 	void headersWithoutAValueAreLeftOut() {
 		Identity identity = new Identity("user-1", null, Set.of(), Set.of("user"));
 
@@ -134,6 +167,10 @@ class IdentityHeadersTests {
 		HttpHeaders input = headers("Accept", "*/*", "Authorization", "Bearer x");
 
 		assertThat(this.identityHeaders.forDownstream(input, null)).isSameAs(input);
+	}
+
+	private static List<String> concat(List<String> first, List<String> second) {
+		return Stream.concat(first.stream(), second.stream()).toList();
 	}
 
 	private static HttpHeaders headers(String... namesAndValues) {

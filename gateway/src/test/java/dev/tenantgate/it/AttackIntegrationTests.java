@@ -46,6 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -308,7 +309,7 @@ class AttackIntegrationTests extends GatewayIntegrationTestSupport {
 	/**
 	 * With no proxy in front trusted (the default), a client's forwarding headers are its own claims about where the
 	 * request came from: none reaches the downstream, on any route (tenantgate removes them in Spring Cloud Gateway's
-	 * place, {@code ForwardingHeadersTakeover}).
+	 * place, {@code HeaderFiltersTakeover}).
 	 */
 	@Test
 	void clientForwardingHeadersNeverReachTheDownstream() {
@@ -320,6 +321,46 @@ class AttackIntegrationTests extends GatewayIntegrationTestSupport {
 		expectNoForwardingHeaderDownstream(RawHttp.send(this.port, "GET", "/api/orgs/" + orgA + "/orders/7", authorized));
 		wireMock.resetRequests();
 		expectNoForwardingHeaderDownstream(RawHttp.send(this.port, "GET", "/api/status", forged));
+	}
+
+	/**
+	 * Hop-by-hop headers belong to one connection (RFC 9110, section 7.6.1): the client's never reach the downstream,
+	 * on any route, and the downstream's never reach the client. tenantgate removes them from requests in Spring Cloud
+	 * Gateway's place ({@code HeaderFiltersTakeover}), and adds {@code te: trailers} to gRPC requests as it would.
+	 */
+	@Test
+	void hopByHopHeadersStayOnTheirConnection() {
+		wireMock.stubFor(get(urlPathMatching("/api/orgs/.*/orders/hop")).atPriority(1)
+			.willReturn(aResponse().withStatus(200)
+				.withHeader("X-Application-Context", "orders:internal:8080")
+				.withHeader("Proxy-Authenticate", "Basic realm=\"internal\"")
+				.withBody("downstream")));
+		List<String> hopByHop = List.of("Keep-Alive: timeout=5", "Proxy-Authorization: Basic Z2F0ZTpzZWNyZXQ=",
+				"TE: gzip", "X-Application-Context: forged", "Trailer: Expires", "Proxy_Authorization: Basic eA==");
+		List<String> authorized = new ArrayList<>(hopByHop);
+		authorized.add("Authorization: Bearer " + tokens.token(viewer, orgA, "viewer"));
+		RawHttp.Response response = RawHttp.send(this.port, "GET", "/api/orgs/" + orgA + "/orders/hop", authorized);
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		assertThat(response.header("X-Application-Context")).as(response.toString()).isNull();
+		assertThat(response.header("Proxy-Authenticate")).as(response.toString()).isNull();
+		expectNoHopByHopHeaderDownstream();
+		wireMock.resetRequests();
+		response = RawHttp.send(this.port, "GET", "/api/status", hopByHop);
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		expectNoHopByHopHeaderDownstream();
+		wireMock.resetRequests();
+		response = RawHttp.send(this.port, "GET", "/api/status", List.of("Content-Type: application/grpc", "TE: gzip"));
+		assertThat(response.status()).as(response.toString()).isEqualTo(200);
+		assertThat(TenantAuthorizationIntegrationTests.onlyDownstreamRequest().getHeaders().getHeader("TE").values())
+			.containsExactly("trailers");
+	}
+
+	private static void expectNoHopByHopHeaderDownstream() {
+		LoggedRequest request = TenantAuthorizationIntegrationTests.onlyDownstreamRequest();
+		assertThat(namesOf(request)).as("headers the downstream received")
+			.isNotEmpty()
+			.doesNotContain("keep-alive", "proxy-authorization", "proxy_authorization", "te", "x-application-context",
+					"trailer");
 	}
 
 	private static void expectNoForwardingHeaderDownstream(RawHttp.Response response) {
