@@ -53,7 +53,7 @@ public final class RemovedHeaders {
 	}
 
 	/** Whether {@code name} is removed. */
-	public boolean matches(String name) {
+	private boolean matches(String name) {
 		int length = name.length();
 		if (length < this.namesByLength.length) {
 			for (String removed : this.namesByLength[length]) {
