@@ -1,8 +1,15 @@
 package dev.tenantgate.config;
 
+import java.util.List;
+
+import dev.tenantgate.downstream.EventLoopHttpClientFactory;
 import dev.tenantgate.filter.SingleWriteResponseFilter;
 import io.netty.channel.ChannelOption;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
+import org.springframework.cloud.gateway.config.HttpClientFactory;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,6 +18,19 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class DownstreamConfiguration {
+
+	/**
+	 * The downstream HTTP client, built by Spring Cloud Gateway's factory from its {@code httpclient.*} properties
+	 * (which then backs off); with a connection pool per event loop unless {@code pool-per-event-loop} is off.
+	 */
+	@Bean
+	HttpClientFactory gatewayHttpClientFactory(DownstreamProperties downstream, HttpClientProperties properties,
+			ServerProperties serverProperties, HttpClientSslConfigurer sslConfigurer,
+			List<HttpClientCustomizer> customizers) {
+		return downstream.poolPerEventLoop()
+				? new EventLoopHttpClientFactory(properties, serverProperties, sslConfigurer, customizers)
+				: new HttpClientFactory(properties, serverProperties, sslConfigurer, customizers);
+	}
 
 	@Bean
 	SingleWriteResponseFilter singleWriteResponseFilter(DownstreamProperties properties) {

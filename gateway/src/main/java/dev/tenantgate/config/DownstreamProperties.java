@@ -21,12 +21,14 @@ import org.springframework.validation.annotation.Validated;
  * loop.
  * @param singleWriteMaxSize a downstream response whose {@code Content-Length} is at most this is collected and sent
  * to the client with its headers in one write, instead of headers and body in two; 0 streams every response
+ * @param poolPerEventLoop whether each event loop keeps its own downstream connections (with Spring Cloud Gateway's
+ * default elastic pool), so that a proxied request stays on the thread that received it; off, one pool is shared
  */
 @Validated
 @ConfigurationProperties("tenantgate.downstream")
 public record DownstreamProperties(@DefaultValue("2s") Duration connectTimeout,
 		@DefaultValue("30s") Duration responseTimeout,
-		@DefaultValue("16KB") DataSize singleWriteMaxSize) {
+		@DefaultValue("16KB") DataSize singleWriteMaxSize, @DefaultValue("true") boolean poolPerEventLoop) {
 
 	private static final DataSize SINGLE_WRITE_LIMIT = DataSize.ofMegabytes(1);
 
