@@ -28,7 +28,9 @@ import reactor.netty.transport.TransportConfig;
  * thread wake-ups per request (docs/benchmarks.md). This is how Envoy keeps a pool per worker thread.
  * <p>
  * Each pool is built like the shared one ({@code spring.cloud.gateway.server.webflux.httpclient.pool.*}). A call
- * made off the event loops (after a lookup answered on another thread) uses the shared pool, as before.
+ * made off the event loops (after a lookup answered on another thread) uses the shared pool, as before. The price:
+ * each event loop keeps idle connections of its own, so a downstream may see up to one idle set per event loop
+ * ({@code pool.max-idle-time} bounds how long they stay).
  */
 public final class EventLoopConnectionProvider implements ConnectionProvider {
 
@@ -129,7 +131,7 @@ public final class EventLoopConnectionProvider implements ConnectionProvider {
 	}
 
 	/** How many event loops have a pool of their own (0 until the first call from an event loop). */
-	int poolCount() {
+	public int poolCount() {
 		Pools current = this.pools;
 		return (current != null) ? current.providers.length : 0;
 	}

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import dev.tenantgate.downstream.EventLoopConnectionProvider;
 import dev.tenantgate.role.db.SchemaPreset;
 import io.netty.channel.ChannelOption;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +81,20 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 
 	@Autowired
 	HttpClientProperties gatewayHttpClientProperties;
+
+	@Test
+	void proxiedRequestsTakeTheirConnectionsFromThePoolOfTheirEventLoop() {
+		assertThat(this.gatewayHttpClient.configuration().connectionProvider())
+			.isInstanceOfSatisfying(EventLoopConnectionProvider.class, (provider) -> {
+				String org = fixtures.organization();
+				String token = viewerToken(org);
+				// The first request waits for the user's lookup and goes on from its thread, off the event loops;
+				// the second is answered from memory on its event loop, whose pool is made on that first call.
+				assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
+				assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
+				assertThat(provider.poolCount()).isPositive();
+			});
+	}
 
 	@Test
 	void connectTimeoutIsSetOnceOnTheClientNotPerRequest() {
