@@ -53,17 +53,19 @@ public final class EventLoopConnectionProvider implements ConnectionProvider {
 	public Mono<? extends Connection> acquire(TransportConfig config, ConnectionObserver connectionObserver,
 			@Nullable Supplier<? extends SocketAddress> remoteAddress,
 			@Nullable AddressResolverGroup<?> resolverGroup) {
-		return poolFor(config.loopResources().onClient(config.isPreferNative())).acquire(config, connectionObserver, remoteAddress, resolverGroup);
+		EventLoopGroup group = config.loopResources().onClient(config.isPreferNative());
+		return poolFor(group).acquire(config, connectionObserver, remoteAddress, resolverGroup);
 	}
 
 	/** The pool of the calling thread's event loop in {@code group}, or the shared pool off its event loops. */
 	ConnectionProvider poolFor(EventLoopGroup group) {
 		Pools current = this.pools;
-		if (current == null || current.group != group) {
+		if (current == null) {
 			current = pools(group);
-			if (current == null) {
-				return this.shared;
-			}
+		}
+		if (current.group != group) {
+			// One HttpClient, one event loop group: another group (not expected) gets the shared pool.
+			return this.shared;
 		}
 		EventExecutor[] loops = current.loops;
 		for (int i = 0; i < loops.length; i++) {
@@ -74,11 +76,11 @@ public final class EventLoopConnectionProvider implements ConnectionProvider {
 		return this.shared;
 	}
 
-	private synchronized @Nullable Pools pools(EventLoopGroup group) {
+	/** The pools, made for {@code group} by the first call. */
+	private synchronized Pools pools(EventLoopGroup group) {
 		Pools current = this.pools;
 		if (current != null) {
-			// One HttpClient, one event loop group: another group (not expected) gets the shared pool.
-			return (current.group == group) ? current : null;
+			return current;
 		}
 		List<EventExecutor> loops = new ArrayList<>();
 		group.forEach(loops::add);
