@@ -1,6 +1,7 @@
 package dev.tenantgate.downstream;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +123,7 @@ class EventLoopConnectionProviderTests {
 	}
 
 	private List<EventExecutor> loops() {
-		List<EventExecutor> loops = new java.util.ArrayList<>();
+		List<EventExecutor> loops = new ArrayList<>();
 		this.group.forEach(loops::add);
 		return loops;
 	}
