@@ -27,10 +27,11 @@ import reactor.netty.transport.TransportConfig;
  * requests in four were handed to another thread to be sent downstream and handed back for the response, two
  * thread wake-ups per request (docs/benchmarks.md). This is how Envoy keeps a pool per worker thread.
  * <p>
- * Each pool is built like the shared one ({@code spring.cloud.gateway.server.webflux.httpclient.pool.*}). A call
- * made off the event loops (after a lookup answered on another thread) uses the shared pool, as before. The price:
- * each event loop keeps idle connections of its own, so a downstream may see up to one idle set per event loop
- * ({@code pool.max-idle-time} bounds how long they stay).
+ * Each pool is built like the shared one ({@code spring.cloud.gateway.server.webflux.httpclient.pool.*}). A request
+ * whose lookup answered on another thread is brought back to its event loop first ({@link ReceivingEventLoop}); a
+ * call still made off the event loops (after another filter waited on another thread) uses the shared pool.
+ * The price: each event loop keeps idle connections of its own, so a downstream may see up to one idle set per
+ * event loop ({@code pool.max-idle-time} bounds how long they stay).
  */
 public final class EventLoopConnectionProvider implements ConnectionProvider {
 

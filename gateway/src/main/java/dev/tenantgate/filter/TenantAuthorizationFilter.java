@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.tenantgate.audit.Decision;
 import dev.tenantgate.audit.DecisionRecorder;
+import dev.tenantgate.downstream.ReceivingEventLoop;
 import dev.tenantgate.path.NormalizedPath;
 import dev.tenantgate.policy.Identity;
 import dev.tenantgate.policy.MethodRule;
@@ -37,7 +38,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * <p>
  * The steps are chained with {@link ScalarMono}: a request answered from memory (cached token, cached or claimed
  * roles) is decided with plain method calls, and only one that waits for Redis, PostgreSQL or the JWKS goes through
- * Reactor operators.
+ * Reactor operators, and is brought back to the event loop that received it ({@link ReceivingEventLoop}).
  */
 public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 
@@ -82,6 +83,10 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 			exchange.getAttributes().put(TenantgateAttributes.TOKEN_ATTR, token);
 			return this.authorizer.authorize(token, match, rule, trace);
 		});
+		if (!ScalarMono.isScalar(decision)) {
+			// Decided on a lookup's thread: the request goes on, and is answered, from the loop that received it.
+			decision = ReceivingEventLoop.resume(decision);
+		}
 		return ScalarMono.handle(decision, (identity) -> allow(exchange, chain, match, identity, trace, started),
 				AccessDeniedException.class, (ex) -> deny(exchange, chain, match, trace, ex, started));
 	}

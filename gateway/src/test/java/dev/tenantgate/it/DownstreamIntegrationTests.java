@@ -10,18 +10,30 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.tenantgate.downstream.EventLoopConnectionProvider;
+import dev.tenantgate.filter.TenantAuthorizationFilter;
 import dev.tenantgate.role.db.SchemaPreset;
 import io.netty.channel.ChannelOption;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 
@@ -82,18 +94,39 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 	@Autowired
 	HttpClientProperties gatewayHttpClientProperties;
 
+	@Autowired
+	RequestThreads requestThreads;
+
 	@Test
 	void proxiedRequestsTakeTheirConnectionsFromThePoolOfTheirEventLoop() {
 		assertThat(this.gatewayHttpClient.configuration().connectionProvider())
 			.isInstanceOfSatisfying(EventLoopConnectionProvider.class, (provider) -> {
 				String org = fixtures.organization();
 				String token = viewerToken(org);
-				// The first request waits for the user's lookup and goes on from its thread, off the event loops;
-				// the second is answered from memory on its event loop, whose pool is made on that first call.
+				// The first request waits for the user's lookup, the second is answered from memory: both go on
+				// from the event loop that received them, whose pool is made on the first call.
 				assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
 				assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
 				assertThat(provider.poolCount()).isPositive();
 			});
+	}
+
+	@Test
+	void aRequestThatWaitedForALookupGoesOnOnTheEventLoopThatReceivedIt() {
+		String org = fixtures.organization();
+		String viewer = fixtures.user("user");
+		fixtures.member(viewer, org, "viewer");
+		// No role claim: the membership is read too.
+		String token = tokens.ed25519((claims) -> claims.subject(viewer).claim("organizationId", org));
+		this.requestThreads.clear();
+
+		assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
+		assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
+
+		assertThat(this.requestThreads.pairs()).hasSize(2).allSatisfy((pair) -> {
+			assertThat(pair.received()).isNotNull();
+			assertThat(pair.authorized()).as("the thread past authorization").isEqualTo(pair.received());
+		});
 	}
 
 	@Test
@@ -195,6 +228,70 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 			.expectBody()
 			.returnResult()
 			.getResponseBody();
+	}
+
+	/**
+	 * The thread that received each request (a web filter ahead of everything) and the thread that carries it on
+	 * past {@link TenantAuthorizationFilter} (a global filter right after it).
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class RequestThreads {
+
+		private static final String RECEIVED_ON = RequestThreads.class.getName() + ".receivedOn";
+
+		private final List<Pair> pairs = new CopyOnWriteArrayList<>();
+
+		@Bean
+		WebFilter receivingThreadRecorder() {
+			return new ReceivingThreadRecorder();
+		}
+
+		@Bean
+		GlobalFilter authorizedThreadRecorder() {
+			return new AuthorizedThreadRecorder(this.pairs);
+		}
+
+		List<Pair> pairs() {
+			return this.pairs;
+		}
+
+		void clear() {
+			this.pairs.clear();
+		}
+
+		record Pair(String received, String authorized) {
+		}
+
+		private static final class ReceivingThreadRecorder implements WebFilter, Ordered {
+
+			@Override
+			public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+				exchange.getAttributes().put(RECEIVED_ON, Thread.currentThread().getName());
+				return chain.filter(exchange);
+			}
+
+			@Override
+			public int getOrder() {
+				return Ordered.HIGHEST_PRECEDENCE;
+			}
+
+		}
+
+		private record AuthorizedThreadRecorder(List<Pair> pairs) implements GlobalFilter, Ordered {
+
+			@Override
+			public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+				this.pairs.add(new Pair(exchange.getAttribute(RECEIVED_ON), Thread.currentThread().getName()));
+				return chain.filter(exchange);
+			}
+
+			@Override
+			public int getOrder() {
+				return TenantAuthorizationFilter.ORDER + 1;
+			}
+
+		}
+
 	}
 
 	/**
