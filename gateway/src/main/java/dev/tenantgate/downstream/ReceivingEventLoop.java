@@ -1,15 +1,18 @@
 package dev.tenantgate.downstream;
 
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.internal.ThreadExecutorMap;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.Operators;
+import reactor.netty.Connection;
 import reactor.util.context.Context;
 
 /**
@@ -23,7 +26,7 @@ import reactor.util.context.Context;
  * ({@link EventLoopConnectionProvider}), as a request answered from memory does.
  * <p>
  * Like {@code publishOn}, except that a signal already on the event loop is passed on at once, not queued behind
- * the loop's other work.
+ * the loop's other work. The event loop is the one of the request's connection, whichever thread assembles the chain.
  */
 public final class ReceivingEventLoop {
 
@@ -31,21 +34,48 @@ public final class ReceivingEventLoop {
 	}
 
 	/**
-	 * {@code source}, signalling on the calling thread's event loop; {@code source} itself when the caller does not
-	 * run on one (nothing to return to). Call it where the request is assembled, on the receiving thread.
+	 * {@code source}, signalling on the event loop of the connection that {@code request} came in on; {@code source}
+	 * itself when the request did not come through Reactor Netty (nothing to return to).
 	 */
-	public static <T> Mono<T> resume(Mono<T> source) {
-		EventExecutor loop = ThreadExecutorMap.currentExecutor();
-		return (loop != null) ? new MonoResumeOn<>(source, loop) : source;
+	public static <T> Mono<T> resume(Mono<T> source, ServerHttpRequest request) {
+		EventExecutor loop = eventLoopOf(request);
+		return (loop != null) ? resume(source, loop) : source;
 	}
 
+	/** {@code source}, signalling on {@code loop}. */
+	static <T> Mono<T> resume(Mono<T> source, EventExecutor loop) {
+		return MonoResumeOn.assemble(source, loop);
+	}
+
+	/** The event loop of the Reactor Netty connection that {@code request} came in on, if it came through one. */
+	static @Nullable EventExecutor eventLoopOf(ServerHttpRequest request) {
+		Object nativeRequest;
+		try {
+			nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			// A request without a server behind it (a test's mock request).
+			return null;
+		}
+		return (nativeRequest instanceof Connection connection) ? connection.channel().eventLoop() : null;
+	}
+
+	/**
+	 * The operator. Not {@code Fuseable}, unlike {@code Operators.lift} on a fuseable source: an operator after it
+	 * that fuses would expect a queue subscription from it.
+	 */
 	private static final class MonoResumeOn<T> extends MonoOperator<T, T> {
 
 		private final EventExecutor loop;
 
-		MonoResumeOn(Mono<? extends T> source, EventExecutor loop) {
+		private MonoResumeOn(Mono<? extends T> source, EventExecutor loop) {
 			super(source);
 			this.loop = loop;
+		}
+
+		/** A new one, through the assembly hooks as Reactor's own operators are. */
+		static <T> Mono<T> assemble(Mono<? extends T> source, EventExecutor loop) {
+			return onAssembly(new MonoResumeOn<>(source, loop));
 		}
 
 		@Override
@@ -56,10 +86,15 @@ public final class ReceivingEventLoop {
 	}
 
 	/**
-	 * Keeps the value and passes it on, with the completion or the error, on the event loop. The upstream Mono
-	 * signals once; the hand-off through the loop's task queue publishes {@code value} and {@code error} to it.
+	 * Passes on, on the event loop, the value (with the completion), the completion of an empty source, or the error,
+	 * as {@code MonoPublishOn} does: the hand-off through the loop's task queue publishes {@code value} and
+	 * {@code error} to it, and a value left when the request is cancelled is discarded.
 	 */
 	private static final class ResumeOnSubscriber<T> implements CoreSubscriber<T>, Subscription, Runnable {
+
+		@SuppressWarnings("rawtypes")
+		private static final AtomicReferenceFieldUpdater<ResumeOnSubscriber, Object> VALUE = AtomicReferenceFieldUpdater
+			.newUpdater(ResumeOnSubscriber.class, Object.class, "value");
 
 		private final CoreSubscriber<? super T> actual;
 
@@ -67,9 +102,11 @@ public final class ReceivingEventLoop {
 
 		private @Nullable Subscription upstream;
 
-		private @Nullable T value;
+		private volatile @Nullable Object value;
 
 		private @Nullable Throwable error;
+
+		private boolean done;
 
 		private volatile boolean cancelled;
 
@@ -93,17 +130,33 @@ public final class ReceivingEventLoop {
 
 		@Override
 		public void onNext(T value) {
+			if (this.done) {
+				Operators.onNextDropped(value, currentContext());
+				return;
+			}
+			// A Mono's value is its result: passed on at once, with the completion, not when the source completes.
+			this.done = true;
 			this.value = value;
+			resume();
 		}
 
 		@Override
 		public void onError(Throwable error) {
+			if (this.done) {
+				Operators.onErrorDropped(error, currentContext());
+				return;
+			}
+			this.done = true;
 			this.error = error;
 			resume();
 		}
 
 		@Override
 		public void onComplete() {
+			if (this.done) {
+				return;
+			}
+			this.done = true;
 			resume();
 		}
 
@@ -122,12 +175,14 @@ public final class ReceivingEventLoop {
 		}
 
 		@Override
+		@SuppressWarnings("unchecked")
 		public void run() {
-			T result = this.value;
-			this.value = null;
+			T result = (T) VALUE.getAndSet(this, null);
 			if (this.cancelled) {
-				if (result != null) {
-					Operators.onDiscard(result, this.actual.currentContext());
+				discard(result);
+				Throwable failure = this.error;
+				if (failure != null) {
+					Operators.onErrorDropped(failure, currentContext());
 				}
 				return;
 			}
@@ -151,11 +206,19 @@ public final class ReceivingEventLoop {
 		}
 
 		@Override
+		@SuppressWarnings("unchecked")
 		public void cancel() {
 			this.cancelled = true;
 			Subscription subscription = this.upstream;
 			if (subscription != null) {
 				subscription.cancel();
+			}
+			discard((T) VALUE.getAndSet(this, null));
+		}
+
+		private void discard(@Nullable T result) {
+			if (result != null) {
+				Operators.onDiscard(result, currentContext());
 			}
 		}
 

@@ -85,7 +85,7 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 		});
 		if (!ScalarMono.isScalar(decision)) {
 			// Decided on a lookup's thread: the request goes on, and is answered, from the loop that received it.
-			decision = ReceivingEventLoop.resume(decision);
+			decision = ReceivingEventLoop.resume(decision, exchange.getRequest());
 		}
 		return ScalarMono.handle(decision, (identity) -> allow(exchange, chain, match, identity, trace, started),
 				AccessDeniedException.class, (ex) -> deny(exchange, chain, match, trace, ex, started));

@@ -1,5 +1,6 @@
 package dev.tenantgate.downstream;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +12,9 @@ import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -37,7 +40,7 @@ class ReceivingEventLoopTests {
 	void aValueFromAnotherThreadIsPassedOnOnTheEventLoopThatSubscribed() throws Exception {
 		Mono<String> lookup = Mono.fromCallable(() -> Thread.currentThread().getName()).subscribeOn(this.lookups);
 
-		Signal<String> signal = subscribeOnLoop(() -> ReceivingEventLoop.resume(lookup));
+		Signal<String> signal = subscribeOnLoop(() -> ReceivingEventLoop.resume(lookup, this.loop));
 
 		assertThat(signal.value().get(5, TimeUnit.SECONDS)).startsWith("lookup");
 		assertThat(signal.thread().get(5, TimeUnit.SECONDS)).isEqualTo(loopThread());
@@ -57,7 +60,7 @@ class ReceivingEventLoopTests {
 	void anErrorFromAnotherThreadIsPassedOnOnTheEventLoop() throws Exception {
 		Mono<String> lookup = Mono.<String>error(new IllegalStateException("down")).subscribeOn(this.lookups);
 
-		Signal<String> signal = subscribeOnLoop(() -> ReceivingEventLoop.resume(lookup));
+		Signal<String> signal = subscribeOnLoop(() -> ReceivingEventLoop.resume(lookup, this.loop));
 
 		assertThat(signal.error().get(5, TimeUnit.SECONDS)).hasMessage("down");
 		assertThat(signal.thread().get(5, TimeUnit.SECONDS)).isEqualTo(loopThread());
@@ -67,7 +70,7 @@ class ReceivingEventLoopTests {
 	void emptyFromAnotherThreadCompletesOnTheEventLoop() throws Exception {
 		Mono<String> lookup = Mono.<String>empty().subscribeOn(this.lookups);
 
-		Signal<String> signal = subscribeOnLoop(() -> ReceivingEventLoop.resume(lookup));
+		Signal<String> signal = subscribeOnLoop(() -> ReceivingEventLoop.resume(lookup, this.loop));
 
 		assertThat(signal.value().get(5, TimeUnit.SECONDS)).isNull();
 		assertThat(signal.thread().get(5, TimeUnit.SECONDS)).isEqualTo(loopThread());
@@ -77,7 +80,7 @@ class ReceivingEventLoopTests {
 	void aValueAlreadyOnTheEventLoopIsPassedOnAtOnceNotQueued() throws Exception {
 		List<String> order = new CopyOnWriteArrayList<>();
 		this.loop.submit(() -> {
-			ReceivingEventLoop.resume(Mono.just("value").hide()).subscribe((value) -> order.add(value));
+			ReceivingEventLoop.resume(Mono.just("value").hide(), this.loop).subscribe((value) -> order.add(value));
 			order.add("after subscribe");
 		}).get(5, TimeUnit.SECONDS);
 
@@ -85,19 +88,60 @@ class ReceivingEventLoopTests {
 	}
 
 	@Test
-	void offTheEventLoopsTheSourceIsReturnedAsItIs() {
+	void aValueIsPassedOnWithoutWaitingForTheSourceToComplete() throws Exception {
+		// A Mono whose value is not followed by its completion.
+		Mono<String> lookup = Mono.fromDirect(Flux.just("value").concatWith(Flux.never())).subscribeOn(this.lookups);
+
+		Signal<String> signal = subscribeOnLoop(() -> ReceivingEventLoop.resume(lookup, this.loop));
+
+		assertThat(signal.value().get(5, TimeUnit.SECONDS)).isEqualTo("value");
+		assertThat(signal.thread().get(5, TimeUnit.SECONDS)).isEqualTo(loopThread());
+	}
+
+	@Test
+	void fusingOperatorsBeforeAndAfterItStillWork() throws Exception {
+		// Mono.fromCallable and map fuse with each other; between them, the operator must not offer fusion.
+		Mono<String> lookup = Mono.fromCallable(() -> "value");
+
+		Signal<String> signal = subscribeOnLoop(
+				() -> ReceivingEventLoop.resume(lookup.map(String::toUpperCase), this.loop).map((value) -> value + "!"));
+
+		assertThat(signal.value().get(5, TimeUnit.SECONDS)).isEqualTo("VALUE!");
+	}
+
+	@Test
+	void aRequestThatDidNotComeThroughReactorNettyIsLeftAsItIs() {
 		Mono<String> source = Mono.just("x").hide();
 
-		assertThat(ReceivingEventLoop.resume(source)).isSameAs(source);
+		assertThat(ReceivingEventLoop.resume(source, MockServerHttpRequest.get("/").build())).isSameAs(source);
+	}
+
+	@Test
+	void aSignalForAnEventLoopThatShutDownIsPassedOnWhereItArrives() throws Exception {
+		DefaultEventLoopGroup stopped = new DefaultEventLoopGroup(1);
+		EventExecutor gone = stopped.next();
+		stopped.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+		CompletableFuture<String> thread = new CompletableFuture<>();
+
+		String value = ReceivingEventLoop.resume(Mono.just("value").subscribeOn(this.lookups), gone)
+			.doOnNext((each) -> thread.complete(Thread.currentThread().getName()))
+			.block(Duration.ofSeconds(5));
+
+		assertThat(value).isEqualTo("value");
+		assertThat(thread.get(5, TimeUnit.SECONDS)).startsWith("lookup");
 	}
 
 	@Test
 	void aSignalQueuedForTheEventLoopIsDroppedWhenCancelledMeanwhile() throws Exception {
 		Sinks.One<String> lookup = Sinks.one();
 		List<String> received = new CopyOnWriteArrayList<>();
+		List<String> discarded = new CopyOnWriteArrayList<>();
 		Disposable subscription = this.loop
 			// doOnNext passes on whatever reaches it, also after the cancellation: the operator must drop it.
-			.submit(() -> ReceivingEventLoop.resume(lookup.asMono()).doOnNext(received::add).subscribe())
+			.submit(() -> ReceivingEventLoop.resume(lookup.asMono(), this.loop)
+				.doOnNext(received::add)
+				.doOnDiscard(String.class, discarded::add)
+				.subscribe())
 			.get(5, TimeUnit.SECONDS);
 		CountDownLatch busy = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
@@ -114,6 +158,7 @@ class ReceivingEventLoopTests {
 		}).get(5, TimeUnit.SECONDS);
 
 		assertThat(received).isEmpty();
+		assertThat(discarded).containsExactly("late");
 	}
 
 	private <T> Signal<T> subscribeOnLoop(Supplier<Mono<T>> assembly) throws Exception {

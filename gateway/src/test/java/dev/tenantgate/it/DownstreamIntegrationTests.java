@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.tenantgate.downstream.EventLoopConnectionProvider;
 import dev.tenantgate.filter.TenantAuthorizationFilter;
 import dev.tenantgate.role.db.SchemaPreset;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -97,14 +98,18 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 	@Autowired
 	RequestThreads requestThreads;
 
+	@Autowired
+	MeterRegistry meterRegistry;
+
 	@Test
 	void proxiedRequestsTakeTheirConnectionsFromThePoolOfTheirEventLoop() {
 		assertThat(this.gatewayHttpClient.configuration().connectionProvider())
 			.isInstanceOfSatisfying(EventLoopConnectionProvider.class, (provider) -> {
 				String org = fixtures.organization();
 				String token = viewerToken(org);
-				// The first request waits for the user's lookup, the second is answered from memory: both go on
-				// from the event loop that received them, whose pool is made on the first call.
+				// The first request waits for the user's lookup, the second is answered from memory; the pools of
+				// the event loops are made by the first call from one (which thread a request goes on from is
+				// checked below, which pool an event loop takes in EventLoopConnectionProviderTests).
 				assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
 				assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
 				assertThat(provider.poolCount()).isPositive();
@@ -119,8 +124,11 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 		// No role claim: the membership is read too.
 		String token = tokens.ed25519((claims) -> claims.subject(viewer).claim("organizationId", org));
 		this.requestThreads.clear();
+		double readFromPostgres = membershipsReadFromPostgres();
 
 		assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
+		assertThat(membershipsReadFromPostgres()).as("the first request waited for PostgreSQL")
+			.isEqualTo(readFromPostgres + 1);
 		assertThat(fetch(org, token, "small", 201)).isEqualTo(SMALL);
 
 		assertThat(this.requestThreads.pairs()).hasSize(2).allSatisfy((pair) -> {
@@ -209,6 +217,10 @@ class DownstreamIntegrationTests extends GatewayIntegrationTestSupport {
 			.valueEquals("X-Downstream", "yes")
 			.expectHeader()
 			.contentLength(SMALL.length);
+	}
+
+	double membershipsReadFromPostgres() {
+		return this.meterRegistry.counter("tenantgate.role.lookups", "kind", "membership", "tier", "postgres").count();
 	}
 
 	/** A token of a new viewer of {@code org}. */
