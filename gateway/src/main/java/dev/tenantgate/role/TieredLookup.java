@@ -40,6 +40,9 @@ final class TieredLookup<K, V> {
 	/** The most values read again in one round trip. */
 	static final int REFRESH_BATCH = 100;
 
+	/** The most background reads in the database at a time, for this lookup ({@link BackgroundLoads}). */
+	static final int REFRESH_LOADS = 4;
+
 	private final String name;
 
 	private final LocalTier<K, V> local;
@@ -57,6 +60,8 @@ final class TieredLookup<K, V> {
 	private final BiConsumer<ResolutionTrace, String> trace;
 
 	private final RefreshBatcher<K> refreshes;
+
+	private final BackgroundLoads loads = new BackgroundLoads(REFRESH_LOADS);
 
 	private volatile TierObserver observer = TierObserver.NONE;
 
@@ -149,7 +154,7 @@ final class TieredLookup<K, V> {
 
 	/**
 	 * Reads a batch of values again in the background: the shared tier in one round trip, the database for each
-	 * value it does not hold.
+	 * value it does not hold, at most {@link #REFRESH_LOADS} at a time.
 	 */
 	private void refresh(List<K> keys) {
 		// Noted before any lower tier is read, as in fromLowerTiers.
@@ -167,8 +172,8 @@ final class TieredLookup<K, V> {
 					this.local.put(key, value, generation, 0);
 				}
 				else {
-					fromDatabase(key, null, generation).subscribe(null, (ex) -> logger
-						.debug(this.name + ": background refresh failed, the cached value expires as usual: " + ex));
+					this.loads.submit(() -> fromDatabase(key, null, generation).doOnError((ex) -> logger
+						.debug(this.name + ": background refresh failed, the cached value expires as usual: " + ex)));
 				}
 			}
 		});

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.ArgumentCaptor;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -144,6 +146,36 @@ class RoleRefreshIntegrationTests {
 		for (String user : users) {
 			verify(this.database, times(1)).user(user);
 		}
+	}
+
+	@Test
+	void valuesGoneFromRedisTogetherAreReadAgainFromTheDatabaseAFewAtATime() {
+		List<String> users = IntStream.range(0, 40).mapToObj((i) -> "expired-user-" + i).toList();
+		AtomicInteger reading = new AtomicInteger();
+		AtomicInteger mostAtOnce = new AtomicInteger();
+		Mono<PlatformUser> slowRead = Mono.defer(() -> {
+			mostAtOnce.accumulateAndGet(reading.incrementAndGet(), Math::max);
+			// Counted out when the read answers, before its answer is passed on (doFinally would run after).
+			return Mono.just(MEMBER).delayElement(Duration.ofMillis(20)).doOnTerminate(reading::decrementAndGet);
+		});
+		for (String user : users) {
+			given(this.database.user(user)).willReturn(Mono.just(MEMBER), slowRead);
+			assertThat(lookup(user, "postgres")).isEqualTo(MEMBER);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> users.stream()
+			.allMatch((user) -> this.redis.hasKey(this.keys.user(user)).block(Duration.ofSeconds(5))));
+		// Written to Redis together, they expire from it together.
+		this.redis.delete(Flux.fromIterable(users).map(this.keys::user)).block(Duration.ofSeconds(5));
+
+		advance(Duration.ofMillis(7_600));
+		for (String user : users) {
+			assertThat(lookup(user, "local")).isEqualTo(MEMBER);
+		}
+
+		for (String user : users) {
+			verify(this.database, timeout(5000).times(2)).user(user);
+		}
+		assertThat(mostAtOnce.get()).as("database reads at once").isBetween(1, TieredLookup.REFRESH_LOADS);
 	}
 
 	@Test
