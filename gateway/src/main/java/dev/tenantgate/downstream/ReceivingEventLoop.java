@@ -178,15 +178,14 @@ public final class ReceivingEventLoop {
 		@SuppressWarnings("unchecked")
 		public void run() {
 			T result = (T) VALUE.getAndSet(this, null);
+			Throwable failure = this.error;
 			if (this.cancelled) {
 				discard(result);
-				Throwable failure = this.error;
 				if (failure != null) {
 					Operators.onErrorDropped(failure, currentContext());
 				}
 				return;
 			}
-			Throwable failure = this.error;
 			if (failure != null) {
 				this.actual.onError(failure);
 				return;
