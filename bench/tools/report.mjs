@@ -220,23 +220,21 @@ for (const [label, limit] of [['tg-postgres-tier', 5], ['tg-redis-tier', 2]]) {
 }
 // What the latency checks above can resolve on this machine: the spread of plain SCG's own p99 between rounds, and
 // nginx's speed, next to what a quiet machine measured (docs/benchmarks.md, the fifth session of 2026-12-01).
-const ownP99 = (mode) => latencyRounds(mode).map((prefix) => Number(rows.get(`${prefix}plain-scg`).p99) / 1000);
 const spread = (values) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)} ms`;
-const c1Own = ownP99('c1');
-const pacedOwn = ownP99('paced');
-if (c1Own.length || pacedOwn.length) {
-  const parts = [];
-  if (c1Own.length) {
-    parts.push(`at one connection ${spread(c1Own)} (a quiet machine: 1.19–1.77 ms)`);
+const resolution = [];
+for (const [mode, name, quiet] of [['c1', 'at one connection', '1.19–1.77 ms'], ['paced', 'paced', '0.83–1.75 ms']]) {
+  const own = latencyRounds(mode).map((prefix) => Number(rows.get(`${prefix}plain-scg`).p99) / 1000);
+  if (own.length) {
+    resolution.push(`${name} ${spread(own)} (a quiet machine: ${quiet})`);
   }
-  if (pacedOwn.length) {
-    parts.push(`paced ${spread(pacedOwn)} (a quiet machine: 0.83–1.75 ms)`);
-  }
-  const direct = rows.get('direct');
-  if (direct) {
-    parts.push(`nginx direct ${Math.round(Number(direct.rps)).toLocaleString('en-US')} requests/s (a quiet machine: 93,900–95,600)`);
-  }
-  console.log(`  what the latency checks can resolve on this machine: plain SCG's own p99 ${parts.join('; ')}`);
+}
+const direct = rows.get('direct');
+if (resolution.length && direct) {
+  resolution.push(`nginx direct ${Math.round(Number(direct.rps)).toLocaleString('en-US')} requests/s `
+    + '(a quiet machine: 93,900–95,600)');
+}
+if (resolution.length) {
+  console.log(`  what the latency checks can resolve on this machine: plain SCG's own p99 ${resolution.join('; ')}`);
 }
 for (const [label, r] of rows) {
   const deniedExpected = label.includes('mix');
