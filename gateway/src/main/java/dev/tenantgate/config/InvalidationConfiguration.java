@@ -1,13 +1,18 @@
 package dev.tenantgate.config;
 
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 
+import dev.tenantgate.invalidation.ChangeReplay;
+import dev.tenantgate.invalidation.IdentityEvent;
 import dev.tenantgate.invalidation.IdentityEventHandler;
 import dev.tenantgate.invalidation.IdentityEventParser;
 import dev.tenantgate.invalidation.NatsEventSubscriber;
 import dev.tenantgate.invalidation.NatsHealthIndicator;
 import dev.tenantgate.role.RoleResolver;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nats.client.api.StorageType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,8 +35,16 @@ class InvalidationConfiguration {
 	@Bean
 	NatsEventSubscriber natsEventSubscriber(NatsProperties properties, IdentityEventHandler handler,
 			RoleResolver roles, Clock clock) {
+		List<String> subjects = Arrays.stream(IdentityEvent.Type.values())
+			.map((type) -> properties.subjectPrefix() + type.subject())
+			.toList();
+		NatsProperties.Replay settings = properties.replay();
+		ChangeReplay replay = settings.enabled() ? new ChangeReplay(settings.streamName(properties.subjectPrefix()),
+				subjects, settings.maxAge(),
+				(settings.storage() == NatsProperties.Storage.MEMORY) ? StorageType.Memory : StorageType.File,
+				settings.create()) : null;
 		return new NatsEventSubscriber(properties.url(), properties.subjectPrefix(), new IdentityEventParser(),
-				handler, roles, clock);
+				handler, roles, replay, clock);
 	}
 
 	@Bean

@@ -4,18 +4,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.tenantgate.role.ChangeTimes;
+import dev.tenantgate.resilience.DependencyGuard;
+import dev.tenantgate.role.CacheSettings;
 import dev.tenantgate.role.RoleResolver;
 import dev.tenantgate.role.SharedRoleStore;
 import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.db.SchemaMismatchException;
 import dev.tenantgate.role.db.SchemaVerifier;
-import dev.tenantgate.role.local.LocalChangeTimes;
-import dev.tenantgate.role.local.LocalRoleCache;
 import dev.tenantgate.role.redis.RedisChangeTimes;
 import dev.tenantgate.role.redis.RedisConnectionOpener;
 import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
+import dev.tenantgate.trust.InProcessChangeTimes;
+import dev.tenantgate.trust.SharedChangeTimes;
+import dev.tenantgate.trust.TrustModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import org.apache.commons.logging.Log;
@@ -47,10 +49,16 @@ class RoleConfiguration {
 				Map.of("default_transaction_read_only", "on"));
 	}
 
+	/** The guard of every Redis call of the role tiers and the change times (one breaker for the one Redis). */
 	@Bean
-	LocalRoleCache localRoleCache(RoleProperties properties) {
-		RoleProperties.Local local = properties.local();
-		return new LocalRoleCache(local.maximumSize(), local.ttl(), local.negativeTtl());
+	DependencyGuard redisGuard(ResilienceProperties resilience) {
+		return resilience.redis().guard("redis");
+	}
+
+	/** The guard of every database read of the role tiers. */
+	@Bean
+	DependencyGuard postgresGuard(ResilienceProperties resilience) {
+		return resilience.postgres().guard("postgres");
 	}
 
 	@Bean
@@ -83,13 +91,32 @@ class RoleConfiguration {
 
 	/** Change times shared in Redis, or held in-process when Redis is off. */
 	@Bean
-	ChangeTimes changeTimes(ObjectProvider<ReactiveStringRedisTemplate> redis, RoleProperties properties) {
+	SharedChangeTimes sharedChangeTimes(ObjectProvider<ReactiveStringRedisTemplate> redis, RedisKeys keys,
+			RoleProperties properties, DependencyGuard redisGuard) {
 		RoleProperties.Redis settings = properties.redis();
 		if (!settings.enabled()) {
-			return new LocalChangeTimes(settings.changeRetention(), properties.local().maximumSize());
+			return new InProcessChangeTimes(settings.changeRetention(), properties.local().maximumSize());
 		}
-		return new RedisChangeTimes(redis.getObject(), settings.changeRetention(), properties.local().ttl(),
-				properties.local().maximumSize());
+		return new RedisChangeTimes(redis.getObject(), keys, settings.changeRetention(), redisGuard);
+	}
+
+	/**
+	 * When a role claim or a cached answer still counts. Without change events ({@code tenantgate.nats.enabled=false})
+	 * a claim counts only while younger than the in-process time to live, and the start-up log says so.
+	 */
+	@Bean
+	TrustModel trustModel(SharedChangeTimes changes, RoleProperties properties, TokenProperties token,
+			NatsProperties nats, Clock clock) {
+		RoleProperties.Local local = properties.local();
+		TrustModel trust = new TrustModel(changes, clock, properties.redis().clockTolerance(), token.clockSkew(),
+				local.ttl(), local.maximumSize());
+		if (!nats.enabled()) {
+			logger.warn("Identity change events are off (tenantgate.nats.enabled=false): role changes reach this "
+					+ "gateway only as cached answers expire, and role claims in tokens count for at most "
+					+ local.ttl().toSeconds() + "s after the token was issued (tenantgate.roles.local.ttl)");
+			trust.feedOff(local.ttl());
+		}
+		return trust;
 	}
 
 	@Bean
@@ -98,13 +125,13 @@ class RoleConfiguration {
 	}
 
 	@Bean
-	RoleResolver roleResolver(LocalRoleCache local, SharedRoleStore redis, ChangeTimes changes, RedisKeys keys,
-			BetterAuthRepository database, ResilienceProperties resilience, RoleProperties properties, Clock clock,
+	RoleResolver roleResolver(TrustModel trust, SharedRoleStore redis, BetterAuthRepository database,
+			DependencyGuard redisGuard, DependencyGuard postgresGuard, RoleProperties properties, Clock clock,
 			MeterRegistry registry) {
-		RoleResolver resolver = new RoleResolver(local, redis, changes, keys, database,
-				resilience.redis().guard("redis"), resilience.postgres().guard("postgres"), clock);
+		RoleProperties.Local local = properties.local();
+		RoleResolver resolver = new RoleResolver(trust, redis, database, redisGuard, postgresGuard, clock,
+				new CacheSettings(local.maximumSize(), local.ttl(), local.negativeTtl()));
 		resolver.setMeterRegistry(registry);
-		resolver.setFillQuietPeriod(properties.redis().clockTolerance());
 		return resolver;
 	}
 

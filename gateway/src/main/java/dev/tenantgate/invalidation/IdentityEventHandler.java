@@ -38,15 +38,23 @@ public final class IdentityEventHandler {
 		this.seen = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(deduplicationWindow).build();
 	}
 
+	/** Applies an event received now. */
 	public Mono<Void> handle(IdentityEvent event) {
+		return handle(event, this.clock.millis());
+	}
+
+	/**
+	 * Applies an event received at {@code receivedAt} (for a replayed event: when the server stored it).
+	 */
+	public Mono<Void> handle(IdentityEvent event, long receivedAt) {
 		if (event.eventId() != null && this.seen.asMap().putIfAbsent(event.eventId(), Boolean.TRUE) != null) {
 			count("duplicate");
 			return Mono.empty();
 		}
 		count(event.type().subject());
-		// The later of the publisher's commit time and this instance's receive time: safe against a publisher clock
-		// that runs behind (a read that began before the commit must never count as newer than the change).
-		long changedAt = Math.max(event.occurredAt(), this.clock.millis());
+		// The later of the publisher's commit time and the receive time: safe against a publisher clock that runs
+		// behind (a read that began before the commit must never count as newer than the change).
+		long changedAt = Math.max(event.occurredAt(), receivedAt);
 		return switch (event.type()) {
 			case MEMBER_ROLE_CHANGED, MEMBER_REMOVED, MEMBER_ADDED ->
 				this.roles.membershipChanged(new MembershipKey(event.userId(), event.organizationId()), changedAt);

@@ -1,12 +1,14 @@
 package dev.tenantgate.invalidation;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 
 import dev.tenantgate.role.RoleResolver;
+import dev.tenantgate.trust.TrustModel;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Consumer;
@@ -15,6 +17,7 @@ import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.api.StreamInfo;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -22,21 +25,30 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Subscribes every instance to the identity change subjects on core NATS (no queue group: each instance must drop
- * its own in-process entries; the Redis deletes are idempotent).
+ * its own in-process entries; the Redis deletes are idempotent), and closes the gaps that core NATS leaves.
  * <p>
- * Core NATS delivers at most once, so an instance that lost its connection may have missed events, and one that just
- * started has missed everything before. On (re)connect it forgets everything it cached in-process, stops trusting
- * Redis entries read before the (re)connect, and trusts role claims only in tokens issued after it: every answer
- * from before the gap is read again from PostgreSQL. While disconnected it trusts no role claim. Messages the client
- * drops because this instance fell behind (a slow consumer) are a gap too. The connection is made in the background,
- * so the gateway starts and serves while NATS is down.
- * <p>
- * "From now on" starts once the server has confirmed the subscriptions (a flush after subscribing), so every change
- * published after it reaches this instance.
+ * Core NATS delivers at most once: an instance that lost its connection, or dropped messages as a slow consumer, may
+ * have missed events, and one that just started has missed everything before. During a gap no role claim counts
+ * ({@link TrustModel#feedInterrupted()}). Once the subscriptions are confirmed again (a flush), the gap's events are
+ * replayed from the JetStream stream ({@link ChangeReplay}), and nothing cached is dropped. Only when the stream
+ * cannot cover the gap does the instance drop what it cached and trust only what is read or issued from then on
+ * ({@link RoleResolver#gapNotReplayed(long)}). On start the stream's last hour (its age limit) is replayed, so role
+ * claims in tokens issued before the start count as soon as the instance serves. The connection is made in the
+ * background, so the gateway starts and serves while NATS is down.
  */
 public final class NatsEventSubscriber implements SmartLifecycle, ConnectionListener, ErrorListener {
 
 	private static final Duration SUBSCRIPTION_CONFIRMATION_TIMEOUT = Duration.ofSeconds(2);
+
+	private static final Duration PING_INTERVAL = Duration.ofSeconds(5);
+
+	private static final int MAX_PINGS_OUT = 2;
+
+	/**
+	 * A connection that dies silently is noticed after at most this long (unanswered pings), so a gap is replayed
+	 * from this long before it was noticed (plus a second for the clocks).
+	 */
+	static final long DETECTION_MILLIS = PING_INTERVAL.toMillis() * (MAX_PINGS_OUT + 1) + 1000;
 
 	private static final Log logger = LogFactory.getLog(NatsEventSubscriber.class);
 
@@ -50,24 +62,43 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 
 	private final RoleResolver roles;
 
+	private final @Nullable ChangeReplay replay;
+
 	private final Clock clock;
+
+	// Catch-ups block on the server (a flush, the replay): never on NATS's own threads.
+	private final ExecutorService catchUps = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "tenantgate-nats-catch-up");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private volatile @Nullable Connection connection;
 
 	private volatile boolean running;
 
-	// Until the first subscription, every change so far is unknown to this instance: the same as a gap.
-	private volatile boolean missedEvents = true;
+	// Guarded by this: the open gap (from when events may have been missed) and how many gaps began so far.
+	private boolean gapOpen = true;
 
+	private long gapFrom = Long.MIN_VALUE;
+
+	private long gaps;
+
+	private boolean started;
+
+	/**
+	 * @param replay where missed events are replayed from, or {@code null} to drop what is cached after every gap
+	 */
 	public NatsEventSubscriber(String url, String subjectPrefix, IdentityEventParser parser,
-			IdentityEventHandler handler, RoleResolver roles, Clock clock) {
+			IdentityEventHandler handler, RoleResolver roles, @Nullable ChangeReplay replay, Clock clock) {
 		this.url = url;
 		this.subjectPrefix = subjectPrefix;
 		this.parser = parser;
 		this.handler = handler;
 		this.roles = roles;
+		this.replay = replay;
 		this.clock = clock;
-		roles.listeningForChangesSince(Long.MAX_VALUE);
+		roles.trust().feedInterrupted();
 	}
 
 	@Override
@@ -79,6 +110,8 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 			.maxReconnects(-1)
 			.reconnectWait(Duration.ofMillis(500))
 			.connectionTimeout(Duration.ofSeconds(2))
+			.pingInterval(PING_INTERVAL)
+			.maxPingsOut(MAX_PINGS_OUT)
 			.build();
 		try {
 			Nats.connectAsynchronously(options, true);
@@ -97,28 +130,51 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 				this.connection = conn;
 				subscribe(conn);
 				logger.info("NATS connected to " + conn.getConnectedUrl() + "; listening on " + subjects());
-				catchUp(conn);
+				catchUpLater(conn);
 			}
 			case DISCONNECTED -> {
-				this.missedEvents = true;
-				this.roles.listeningForChangesSince(Long.MAX_VALUE);
+				gap();
 				logger.warn("NATS disconnected: identity change events may be missed until it reconnects; "
 						+ "role claims are looked up meanwhile");
 			}
-			case RECONNECTED, RESUBSCRIBED -> catchUp(conn);
+			case RECONNECTED, RESUBSCRIBED -> catchUpLater(conn);
 			case CLOSED -> logger.info("NATS connection closed");
 			default -> {
 			}
 		}
 	}
 
+	/** Events may be missed from now on (and from a little before: a silent loss is noticed late). */
+	private void gap() {
+		synchronized (this) {
+			if (!this.gapOpen) {
+				this.gapOpen = true;
+				this.gapFrom = this.clock.millis() - DETECTION_MILLIS;
+			}
+			this.gaps++;
+		}
+		this.roles.trust().feedInterrupted();
+	}
+
+	private void catchUpLater(Connection conn) {
+		this.catchUps.execute(() -> catchUp(conn));
+	}
+
 	/**
-	 * After a time without subscription: answers cached before now, and role claims in tokens issued before now,
-	 * may predate changes this instance never heard of, so they are read again.
+	 * Closes the open gap: replays its events when the stream covers it, else drops what is cached. A gap that opens
+	 * meanwhile stays open, for the catch-up after it.
 	 */
 	private void catchUp(Connection conn) {
-		if (!this.missedEvents) {
-			return;
+		long gap;
+		long from;
+		boolean first;
+		synchronized (this) {
+			if (!this.gapOpen) {
+				return;
+			}
+			gap = this.gaps;
+			from = this.gapFrom;
+			first = !this.started;
 		}
 		try {
 			// The server answers the flush after it has taken the subscriptions: every change from now on arrives.
@@ -133,34 +189,87 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 			Thread.currentThread().interrupt();
 			return;
 		}
-		this.missedEvents = false;
 		long now = this.clock.millis();
-		this.roles.distrustCachesSince(now);
-		this.roles.listeningForChangesSince(now);
-		logger.info("Listening for identity changes from now on: role caches and older role claims are re-read");
+		long replayedFrom = replay(conn, first, from, now);
+		synchronized (this) {
+			if (gap != this.gaps) {
+				return;
+			}
+			this.gapOpen = false;
+			this.started = true;
+		}
+		if (first || replayedFrom == Long.MAX_VALUE) {
+			// Trusts only what was read or issued from the start of what the replay covered (now, without one).
+			long since = Math.min(replayedFrom, now);
+			this.roles.gapNotReplayed(since);
+			logger.info("Listening for identity changes; role claims in tokens issued from "
+					+ java.time.Instant.ofEpochMilli(since) + " on count");
+		}
+		else {
+			this.roles.trust().gapReplayed();
+			logger.info("Identity events of the gap replayed from " + this.replay.stream()
+					+ ": role claims count again, cached roles kept");
+		}
 	}
 
 	/**
-	 * Events were missed while connected (dropped, or not applied): forget what was cached before now, and trust
-	 * claims only in tokens issued from now on.
+	 * Replays the gap's events (on start, what the stream holds); from when they were replayed, or
+	 * {@link Long#MAX_VALUE} when they could not be.
 	 */
-	private void missed(String what) {
-		long now = this.clock.millis();
-		this.roles.distrustCachesSince(now);
-		this.roles.listeningForChangesSince(now);
-		logger.warn(what + "; role caches and older role claims are re-read from PostgreSQL");
+	private long replay(Connection conn, boolean first, long from, long now) {
+		if (this.replay == null) {
+			return Long.MAX_VALUE;
+		}
+		StreamInfo info = this.replay.prepare(conn);
+		if (info == null) {
+			return Long.MAX_VALUE;
+		}
+		long replayFrom = first ? startFrom(info, now) : from;
+		if (!ChangeReplay.covers(info, replayFrom, now)) {
+			if (!first) {
+				logger.warn("The stream " + this.replay.stream() + " does not hold the whole gap: cached roles are "
+						+ "read again");
+			}
+			return Long.MAX_VALUE;
+		}
+		if (!ChangeReplay.hasEventsFrom(info, replayFrom)) {
+			return replayFrom;
+		}
+		try {
+			int count = this.replay.replay(conn, replayFrom, this::apply);
+			logger.info("Replayed " + count + " identity events from " + this.replay.stream());
+			return replayFrom;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			logger.warn("Could not replay identity events from " + this.replay.stream() + ": " + ex);
+			return Long.MAX_VALUE;
+		}
+	}
+
+	/** On start: as far back as the stream keeps events, and not before it existed. */
+	private static long startFrom(StreamInfo info, long now) {
+		long created = info.getCreateTime().toInstant().toEpochMilli();
+		Duration age = info.getConfiguration().getMaxAge();
+		long oldest = (age == null || age.isZero()) ? created : now - age.toMillis() + DETECTION_MILLIS;
+		return Math.max(created, oldest);
 	}
 
 	@Override
 	public void slowConsumerDetected(Connection conn, Consumer consumer) {
 		this.handler.count("dropped");
-		missed("NATS is dropping identity events: this instance is not keeping up");
+		logger.warn("NATS is dropping identity events: this instance is not keeping up; they are replayed");
+		gap();
+		catchUpLater(conn);
 	}
 
 	@Override
 	public void messageDiscarded(Connection conn, Message message) {
 		this.handler.count("dropped");
-		missed("NATS dropped an identity event on " + message.getSubject());
+		gap();
+		catchUpLater(conn);
 	}
 
 	private void subscribe(Connection conn) {
@@ -171,6 +280,11 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 	}
 
 	private void onMessage(Message message) {
+		apply(message, this.clock.millis());
+	}
+
+	/** Applies one event, live or replayed, received (or stored by the server) at {@code receivedAt}. */
+	private void apply(Message message, long receivedAt) {
 		String subject = message.getSubject().substring(this.subjectPrefix.length());
 		IdentityEvent event;
 		try {
@@ -181,11 +295,12 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 			logger.warn("Ignoring a malformed identity event: " + ex.getMessage());
 			return;
 		}
-		this.handler.handle(event).subscribe(null, (ex) -> {
+		this.handler.handle(event, receivedAt).subscribe(null, (ex) -> {
 			this.handler.count("failed");
-			// The change is enforced here (in-process) but may not be recorded in Redis: once the in-process record
-			// expires, an old Redis entry or an old claim could count again. Treat it as a gap in events.
-			missed("Could not apply " + event.type().subject() + " to Redis (" + ex + ")");
+			// Enforced here, but Redis may still hold an entry from before the change, unmarked: it no longer counts.
+			logger.warn("Could not apply " + event.type().subject() + " to Redis (" + ex
+					+ "); Redis entries from before now are read again");
+			this.roles.trust().sharedStoreMissedChange(this.clock.millis());
 		});
 	}
 
@@ -209,6 +324,7 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 	@Override
 	public void stop() {
 		this.running = false;
+		this.catchUps.shutdownNow();
 		Connection conn = this.connection;
 		if (conn != null) {
 			try {

@@ -11,7 +11,6 @@ import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
 import dev.tenantgate.role.Roles;
-import dev.tenantgate.role.UserWithMembership;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
@@ -28,13 +27,10 @@ public final class BetterAuthRepository {
 
 	private final String userQuery;
 
-	private final String userWithMembershipQuery;
-
 	public BetterAuthRepository(DatabaseClient database, SchemaMapping mapping) {
 		this.database = database;
 		this.membershipQuery = mapping.membershipQuery();
 		this.userQuery = mapping.userQuery();
-		this.userWithMembershipQuery = mapping.userWithMembershipQuery();
 	}
 
 	/** The member roles of the user in the organization; {@link Membership#NONE} when there is no member row. */
@@ -57,47 +53,9 @@ public final class BetterAuthRepository {
 			.defaultIfEmpty(PlatformUser.UNKNOWN);
 	}
 
-	/**
-	 * Both at once, in one round trip: what {@link #user(String)} and {@link #membership(MembershipKey)} would
-	 * answer.
-	 */
-	public Mono<UserWithMembership> userWithMembership(MembershipKey key) {
-		return this.database.sql(this.userWithMembershipQuery)
-			.bind(0, key.userId())
-			.bind(1, key.organizationId())
-			.map((row) -> Boolean.TRUE.equals(row.get(4, Boolean.class))
-					? toUser(row.get(0, String.class), row.get(1, Boolean.class), row.get(2))
-					: Membership.of(row.get(3, String.class)))
-			.all()
-			.collect(UserWithMembershipRows::new, UserWithMembershipRows::add)
-			.map(UserWithMembershipRows::result);
-	}
-
 	private static PlatformUser toUser(@Nullable String role, @Nullable Boolean banned, @Nullable Object banExpires) {
 		Set<String> roles = Roles.parse(role);
 		return new PlatformUser(true, roles, Boolean.TRUE.equals(banned), instant(banExpires));
-	}
-
-	/** The rows of {@link #userWithMembership(MembershipKey)}: a user row, and one row per member row. */
-	private static final class UserWithMembershipRows {
-
-		private PlatformUser user = PlatformUser.UNKNOWN;
-
-		private final Set<String> roles = new LinkedHashSet<>();
-
-		void add(Object row) {
-			if (row instanceof PlatformUser found) {
-				this.user = found;
-			}
-			else {
-				this.roles.addAll(((Membership) row).roles());
-			}
-		}
-
-		UserWithMembership result() {
-			return new UserWithMembership(this.user, this.roles.isEmpty() ? Membership.NONE : new Membership(this.roles));
-		}
-
 	}
 
 	private static @Nullable Instant instant(@Nullable Object value) {

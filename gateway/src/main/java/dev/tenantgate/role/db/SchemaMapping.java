@@ -47,18 +47,6 @@ public record SchemaMapping(String usersTable, String userId, String userRole, S
 				+ q(this.usersTable) + " WHERE " + q(this.userId) + " = $1";
 	}
 
-	/**
-	 * The platform user and their member roles in one statement, each part on its own index as in
-	 * {@link #userQuery()} and {@link #membershipQuery()}: the user row (if any) with {@code true} in the last
-	 * column, then one row per member row with {@code false}.
-	 */
-	String userWithMembershipQuery() {
-		return "SELECT " + q(this.userRole) + ", " + q(this.userBanned) + ", " + q(this.userBanExpires)
-				+ ", NULL, true FROM " + q(this.usersTable) + " WHERE " + q(this.userId) + " = $1"
-				+ " UNION ALL SELECT NULL, NULL, NULL, " + q(this.memberRole) + ", false FROM " + q(this.membersTable)
-				+ " WHERE " + q(this.memberUserId) + " = $1 AND " + q(this.memberOrganizationId) + " = $2";
-	}
-
 	/** The columns each mapped table must have. */
 	Map<String, List<String>> requiredColumns() {
 		return Map.of(this.usersTable, List.of(this.userId, this.userRole, this.userBanned, this.userBanExpires),

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.tenantgate.role.Identifiers;
 import dev.tenantgate.role.MembershipKey;
+import dev.tenantgate.trust.ChangeKey;
 
 /**
  * Builds Redis keys from validated ids only, so no id can alias another key.
@@ -38,19 +39,18 @@ public record RedisKeys(String membershipPrefix, String userPrefix, String chang
 		return this.userPrefix + valid(userId);
 	}
 
-	/** When the membership last changed. */
-	public String membershipChange(MembershipKey key) {
-		return this.changePrefix + "m:" + key.userId() + ":" + key.organizationId();
-	}
-
-	/** When the organization was last deleted. */
-	public String organizationChange(String organizationId) {
-		return this.changePrefix + "o:" + valid(organizationId);
-	}
-
-	/** When the user's platform role or ban last changed. */
-	public String userChange(String userId) {
-		return this.changePrefix + "u:" + valid(userId);
+	/**
+	 * The key of a change time: {@code <prefix>m:<userId>:<orgId>} (a membership), {@code <prefix>o:<orgId>} (an
+	 * organization's deletion), {@code <prefix>u:<userId>} (a user's platform role or ban).
+	 */
+	public String change(ChangeKey key) {
+		if (key instanceof ChangeKey.Member member) {
+			return this.changePrefix + "m:" + valid(member.userId()) + ":" + valid(member.organizationId());
+		}
+		if (key instanceof ChangeKey.Organization organization) {
+			return this.changePrefix + "o:" + valid(organization.organizationId());
+		}
+		return this.changePrefix + "u:" + valid(((ChangeKey.User) key).userId());
 	}
 
 	private static String valid(String id) {

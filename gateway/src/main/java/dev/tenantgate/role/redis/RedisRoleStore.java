@@ -2,21 +2,17 @@ package dev.tenantgate.role.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
 
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
+import dev.tenantgate.role.SharedRead;
 import dev.tenantgate.role.SharedRoleStore;
-import dev.tenantgate.role.UserWithMembership;
+import dev.tenantgate.trust.ChangeKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +25,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The shared tier: Redis entries {@code perm:<userId>:<orgId>} (member roles) and {@code perm-user:<userId>}
- * (platform role and ban), shared by every gateway instance. A value that does not decode is treated as a miss.
+ * (platform role and ban), shared by every gateway instance, each read with the change times of its keys (whether
+ * it still counts is the trust model's decision). A value that does not decode is treated as a miss.
  * <p>
  * A fill is conditional: it is written only if no change was recorded for the entry since just before the database
  * read that produced it (minus a clock tolerance between instances). An instance whose read raced an invalidation
@@ -77,8 +74,6 @@ public final class RedisRoleStore implements SharedRoleStore {
 
 	private final Duration clockTolerance;
 
-	private final AtomicLong distrustBefore = new AtomicLong();
-
 	public RedisRoleStore(ReactiveStringRedisTemplate redis, RedisKeys keys, Duration ttl, Duration negativeTtl,
 			Duration clockTolerance) {
 		this.redis = redis;
@@ -88,58 +83,17 @@ public final class RedisRoleStore implements SharedRoleStore {
 		this.clockTolerance = clockTolerance;
 	}
 
-	/**
-	 * The cached membership, unless it was written no later than {@code changedAt} plus the clock tolerance: an
-	 * entry from before the latest recorded change is one the change should have dropped.
-	 */
+	/** The entry with the change times of the membership and its organization, in one MGET. */
 	@Override
-	public Mono<Membership> membership(MembershipKey key, long changedAt) {
-		long notBefore = notBefore(changedAt);
-		return offEventLoop(this.redis.opsForValue().get(this.keys.membership(key)))
-			.mapNotNull((value) -> RoleValueCodec.decodeMembership(value, notBefore));
+	public Mono<SharedRead<Membership>> membership(MembershipKey key) {
+		return read(List.of(this.keys.membership(key), this.keys.change(key.change()),
+				this.keys.change(key.organizationChange())), RoleValueCodec::decodeMembership);
 	}
 
+	/** The entry with the change time of the user, in one MGET. */
 	@Override
-	public Mono<Membership> membership(MembershipKey key, BiConsumer<String, Long> changeTimes) {
-		return readWithChangeTimes(List.of(this.keys.membership(key), this.keys.membershipChange(key),
-				this.keys.organizationChange(key.organizationId())), changeTimes, RoleValueCodec::decodeMembership);
-	}
-
-	/** Writes {@code membership} unless the membership or its organization changed since {@code readStartedAt}. */
-	@Override
-	public Mono<Boolean> putMembership(MembershipKey key, Membership membership, long readStartedAt) {
-		Fills fill = new Fills(readStartedAt);
-		addMembership(fill, key, membership);
-		return fill(fill).map((written) -> written == 1L);
-	}
-
-	/** The cached user, unless it was written no later than {@code changedAt} plus the clock tolerance. */
-	@Override
-	public Mono<PlatformUser> user(String userId, long changedAt) {
-		long notBefore = notBefore(changedAt);
-		return offEventLoop(this.redis.opsForValue().get(this.keys.user(userId)))
-			.mapNotNull((value) -> RoleValueCodec.decodeUser(value, notBefore));
-	}
-
-	@Override
-	public Mono<PlatformUser> user(String userId, BiConsumer<String, Long> changeTimes) {
-		return readWithChangeTimes(List.of(this.keys.user(userId), this.keys.userChange(userId)), changeTimes,
-				RoleValueCodec::decodeUser);
-	}
-
-	@Override
-	public Mono<Map<MembershipKey, Membership>> memberships(List<MembershipKey> keys,
-			ToLongFunction<MembershipKey> knownChange, BiConsumer<String, Long> changeTimes) {
-		return readAllWithChangeTimes(keys, (key) -> List.of(this.keys.membership(key), this.keys.membershipChange(key),
-				this.keys.organizationChange(key.organizationId())), knownChange, changeTimes,
-				RoleValueCodec::decodeMembership);
-	}
-
-	@Override
-	public Mono<Map<String, PlatformUser>> users(List<String> userIds, ToLongFunction<String> knownChange,
-			BiConsumer<String, Long> changeTimes) {
-		return readAllWithChangeTimes(userIds,
-				(userId) -> List.of(this.keys.user(userId), this.keys.userChange(userId)), knownChange, changeTimes,
+	public Mono<SharedRead<PlatformUser>> user(String userId) {
+		return read(List.of(this.keys.user(userId), this.keys.change(new ChangeKey.User(userId))),
 				RoleValueCodec::decodeUser);
 	}
 
@@ -147,89 +101,46 @@ public final class RedisRoleStore implements SharedRoleStore {
 	 * One MGET of the entry ({@code keys[0]}) and its change times (the rest): one round trip instead of one per key.
 	 * Like the fill script, it expects a single Redis server (not a Cluster, where these keys hash to other slots).
 	 */
-	private <T> Mono<T> readWithChangeTimes(List<String> keys, BiConsumer<String, Long> changeTimes,
-			EntryDecoder<T> decoder) {
-		return offEventLoop(this.redis.opsForValue().multiGet(keys))
-			.mapNotNull((values) -> judge(keys, values, 0, 0, changeTimes, decoder));
-	}
-
-	@Override
-	public Mono<UserWithMembership> userWithMembership(MembershipKey key, long knownUserChange,
-			long knownMembershipChange, BiConsumer<String, Long> changeTimes) {
-		List<String> userKeys = List.of(this.keys.user(key.userId()), this.keys.userChange(key.userId()));
-		List<String> membershipKeys = List.of(this.keys.membership(key), this.keys.membershipChange(key),
-				this.keys.organizationChange(key.organizationId()));
-		List<String> all = new ArrayList<>(userKeys.size() + membershipKeys.size());
-		all.addAll(userKeys);
-		all.addAll(membershipKeys);
-		return offEventLoop(this.redis.opsForValue().multiGet(all)).map((values) -> new UserWithMembership(
-				judge(userKeys, values, 0, knownUserChange, changeTimes, RoleValueCodec::decodeUser),
-				judge(membershipKeys, values, userKeys.size(), knownMembershipChange, changeTimes,
-						RoleValueCodec::decodeMembership)));
-	}
-
-	/** As {@link #readWithChangeTimes}, for several entries in one MGET; {@code redisKeys} gives each one's keys. */
-	private <K, T> Mono<Map<K, T>> readAllWithChangeTimes(List<K> entries, Function<K, List<String>> redisKeys,
-			ToLongFunction<K> knownChange, BiConsumer<String, Long> changeTimes, EntryDecoder<T> decoder) {
-		List<List<String>> groups = new ArrayList<>(entries.size());
-		List<String> all = new ArrayList<>(entries.size() * 3);
-		for (K entry : entries) {
-			List<String> keys = redisKeys.apply(entry);
-			groups.add(keys);
-			all.addAll(keys);
-		}
-		return offEventLoop(this.redis.opsForValue().multiGet(all)).map((values) -> {
-			Map<K, T> found = new HashMap<>();
-			int from = 0;
-			for (int i = 0; i < entries.size(); i++) {
-				List<String> keys = groups.get(i);
-				T value = judge(keys, values, from, knownChange.applyAsLong(entries.get(i)), changeTimes, decoder);
-				if (value != null) {
-					found.put(entries.get(i), value);
-				}
-				from += keys.size();
-			}
-			return found;
+	private <T> Mono<SharedRead<T>> read(List<String> keys, Function<String, @Nullable T> decoder) {
+		return offEventLoop(this.redis.opsForValue().multiGet(keys)).map((values) -> {
+			String entry = values.get(0);
+			T value = (entry != null) ? decoder.apply(entry) : null;
+			long stamp = (value != null) ? RoleValueCodec.stamp(entry) : 0;
+			return new SharedRead<>(value, stamp, time(values, 1), time(values, 2));
 		});
 	}
 
-	/**
-	 * The entry {@code keys[0]} (its value at {@code values[from]}), unless it is older than the latest of its change
-	 * times ({@code keys[1..]}, handed to {@code changeTimes}) and {@code knownChange}.
-	 */
-	private <T> @Nullable T judge(List<String> keys, List<String> values, int from, long knownChange,
-			BiConsumer<String, Long> changeTimes, EntryDecoder<T> decoder) {
-		long changedAt = knownChange;
-		for (int i = 1; i < keys.size(); i++) {
-			String value = values.get(from + i);
-			long time = (value != null) ? Long.parseLong(value) : 0L;
-			changeTimes.accept(keys.get(i), time);
-			changedAt = Math.max(changedAt, time);
+	private static long time(List<String> values, int index) {
+		String value = (index < values.size()) ? values.get(index) : null;
+		if (value == null) {
+			return 0;
 		}
-		String entry = values.get(from);
-		return (entry != null) ? decoder.decode(entry, notBefore(changedAt)) : null;
+		try {
+			return Long.parseLong(value);
+		}
+		catch (NumberFormatException ex) {
+			// Not a time this gateway wrote: treat the entry as changed now, so it does not count.
+			return Long.MAX_VALUE / 2;
+		}
 	}
 
-	private long notBefore(long changedAt) {
-		long afterChange = (changedAt > 0) ? changedAt + this.clockTolerance.toMillis() + 1 : 0;
-		return Math.max(afterChange, this.distrustBefore.get());
+	/** Writes {@code membership} unless the membership or its organization changed since {@code readStartedAt}. */
+	@Override
+	public Mono<Boolean> putMembership(MembershipKey key, Membership membership, long readStartedAt) {
+		Fills fill = new Fills(readStartedAt);
+		fill.add(RoleValueCodec.encode(membership, readStartedAt), membership.isMember() ? this.ttl : this.negativeTtl,
+				this.keys.membership(key), this.keys.change(key.change()),
+				this.keys.change(key.organizationChange()));
+		return fill(fill).map((written) -> written == 1L);
 	}
 
 	/** Writes {@code user} unless the user changed since {@code readStartedAt}. */
 	@Override
 	public Mono<Boolean> putUser(String userId, PlatformUser user, long readStartedAt) {
 		Fills fill = new Fills(readStartedAt);
-		addUser(fill, userId, user);
+		fill.add(RoleValueCodec.encode(user, readStartedAt), user.exists() ? this.ttl : this.negativeTtl,
+				this.keys.user(userId), this.keys.change(new ChangeKey.User(userId)));
 		return fill(fill).map((written) -> written == 1L);
-	}
-
-	/**
-	 * Ignores entries written before {@code time} from now on: after this instance missed events, an entry from
-	 * before the gap may be one that an event would have dropped.
-	 */
-	@Override
-	public void distrustEntriesBefore(long time) {
-		this.distrustBefore.accumulateAndGet(time, Math::max);
 	}
 
 	@Override
@@ -249,30 +160,6 @@ public final class RedisRoleStore implements SharedRoleStore {
 		return offEventLoop(this.redis.delete(this.keys.user(userId)));
 	}
 
-	/**
-	 * Writes the user and their membership in one round trip, each unless it changed since {@code readStartedAt}.
-	 * @return a bit for each entry written: 1 the user, 2 the membership
-	 */
-	@Override
-	public Mono<Long> putUserWithMembership(MembershipKey key, PlatformUser user, Membership membership,
-			long readStartedAt) {
-		Fills fill = new Fills(readStartedAt);
-		addUser(fill, key.userId(), user);
-		addMembership(fill, key, membership);
-		return fill(fill);
-	}
-
-	private void addUser(Fills fill, String userId, PlatformUser user) {
-		fill.add(RoleValueCodec.encode(user, fill.readStartedAt), user.exists() ? this.ttl : this.negativeTtl,
-				this.keys.user(userId), this.keys.userChange(userId));
-	}
-
-	private void addMembership(Fills fill, MembershipKey key, Membership membership) {
-		fill.add(RoleValueCodec.encode(membership, fill.readStartedAt),
-				membership.isMember() ? this.ttl : this.negativeTtl, this.keys.membership(key),
-				this.keys.membershipChange(key), this.keys.organizationChange(key.organizationId()));
-	}
-
 	private Mono<Long> fill(Fills fill) {
 		return offEventLoop(this.redis.execute(FILL_IF_UNCHANGED, fill.keys, fill.args).next());
 	}
@@ -280,14 +167,11 @@ public final class RedisRoleStore implements SharedRoleStore {
 	/** The keys and arguments of one {@code FILL_IF_UNCHANGED} call. */
 	private final class Fills {
 
-		final long readStartedAt;
-
 		final List<String> keys = new ArrayList<>(5);
 
 		final List<String> args = new ArrayList<>(7);
 
 		Fills(long readStartedAt) {
-			this.readStartedAt = readStartedAt;
 			this.args.add(Long.toString(readStartedAt - RedisRoleStore.this.clockTolerance.toMillis()));
 		}
 
@@ -333,13 +217,6 @@ public final class RedisRoleStore implements SharedRoleStore {
 				return Mono.empty();
 			}).doOnCancel(() -> abandoned.set(true)).subscribeOn(DISPATCH);
 		});
-	}
-
-	@FunctionalInterface
-	private interface EntryDecoder<T> {
-
-		@Nullable T decode(String value, long notBefore);
-
 	}
 
 }

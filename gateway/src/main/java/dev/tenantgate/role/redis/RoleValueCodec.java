@@ -33,9 +33,23 @@ final class RoleValueCodec {
 		return Roles.join(user.roles()) + "|" + (user.banned() ? "1" : "0") + "|" + expires + "@" + writtenAt;
 	}
 
-	/** The membership, or {@code null} when the value is malformed or was written before {@code notBefore}. */
-	static @Nullable Membership decodeMembership(String stamped, long notBefore) {
-		String value = payload(stamped, notBefore);
+	/** When the read that produced {@code stamped} began; -1 when the value is malformed. */
+	static long stamp(String stamped) {
+		int at = stamped.lastIndexOf('@');
+		if (at < 0) {
+			return -1;
+		}
+		try {
+			return Long.parseLong(stamped.substring(at + 1));
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	/** The membership, or {@code null} when the value is malformed. */
+	static @Nullable Membership decodeMembership(String stamped) {
+		String value = payload(stamped);
 		if (value == null) {
 			return null;
 		}
@@ -46,9 +60,9 @@ final class RoleValueCodec {
 		return membership.isMember() ? membership : null;
 	}
 
-	/** The user, or {@code null} when the value is malformed or was written before {@code notBefore}. */
-	static @Nullable PlatformUser decodeUser(String stamped, long notBefore) {
-		String value = payload(stamped, notBefore);
+	/** The user, or {@code null} when the value is malformed. */
+	static @Nullable PlatformUser decodeUser(String stamped) {
+		String value = payload(stamped);
 		if (value == null) {
 			return null;
 		}
@@ -68,17 +82,8 @@ final class RoleValueCodec {
 		}
 	}
 
-	private static @Nullable String payload(String stamped, long notBefore) {
-		int at = stamped.lastIndexOf('@');
-		if (at < 0) {
-			return null;
-		}
-		try {
-			return (Long.parseLong(stamped.substring(at + 1)) >= notBefore) ? stamped.substring(0, at) : null;
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
+	private static @Nullable String payload(String stamped) {
+		return (stamp(stamped) >= 0) ? stamped.substring(0, stamped.lastIndexOf('@')) : null;
 	}
 
 }
