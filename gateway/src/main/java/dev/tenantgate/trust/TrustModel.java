@@ -63,7 +63,8 @@ public final class TrustModel {
 	/**
 	 * @param tolerance how far the clocks of the identity server and the instances may differ; also the quiet period
 	 * after a change in which a database answer is not kept (a replica may lag)
-	 * @param tokenSkew the token clock skew: a future {@code iat} counts as at most now plus this
+	 * @param tokenSkew the token clock skew: a claim is judged by its {@code iat} less this, and one stamped further in
+	 * the future does not count
 	 * @param learnedTtl how long change times read from the shared store are mirrored in-process
 	 */
 	public TrustModel(SharedChangeTimes shared, Clock clock, Duration tolerance, Duration tokenSkew,
@@ -85,10 +86,13 @@ public final class TrustModel {
 			return FALSE;
 		}
 		long now = this.clock.millis();
-		long iat = TrustRules.issuedAt(issuedAt.toEpochMilli(), now, this.skewMillis);
-		if (!TrustRules.claimCounts(iat, now, this.coveredFrom.get(), 0, this.maximumClaimAgeMillis)) {
+		long tokenIat = issuedAt.toEpochMilli();
+		if (!TrustRules.claimCounts(tokenIat, now, this.skewMillis, this.coveredFrom.get(), 0,
+				this.maximumClaimAgeMillis)) {
 			return FALSE;
 		}
+		// Changes after this time make the claim stale (see TrustRules#judgedIssuedAt).
+		long iat = TrustRules.judgedIssuedAt(tokenIat, now, this.skewMillis);
 		return ScalarMono.flatMap(changedAfter(first, iat), (changed) -> {
 			if (changed || second == null) {
 				return changed ? FALSE : TRUE;

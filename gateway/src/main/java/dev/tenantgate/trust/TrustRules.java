@@ -6,9 +6,10 @@ package dev.tenantgate.trust;
  * <table>
  * <caption>The rules</caption>
  * <tr><th>what</th><th>counts when</th></tr>
- * <tr><td>a role claim in a token</td><td>the change feed covered the token's {@code iat} (capped at now plus the
- * token clock skew), no change to its key was recorded after that {@code iat}, and, with the feed turned off, the
- * token is younger than the in-process time to live</td></tr>
+ * <tr><td>a role claim in a token</td><td>the token is not stamped further in the future than the token clock skew,
+ * the change feed was heard when it was issued, no change to its keys was recorded after its {@code iat} less that
+ * skew, and,
+ * with the feed turned off, the token is younger than the in-process time to live</td></tr>
  * <tr><td>an entry of the shared tier (Redis)</td><td>the read that produced it began after the latest recorded
  * change plus the clock tolerance between instances, and not before a gap this instance could not replay</td></tr>
  * <tr><td>a database answer, for the in-process tier</td><td>no change was recorded within the quiet period before
@@ -23,22 +24,27 @@ public final class TrustRules {
 	}
 
 	/**
-	 * The {@code iat} a claim is judged by: a token stamped in the future is treated as issued at now plus the skew,
-	 * so a change made within that margin still makes its claim stale.
+	 * The time a claim is judged by: its {@code iat} less the token clock skew, since the identity server's clock may
+	 * be ahead of this instance's by that much and a change made within that margin must not hide behind the token;
+	 * {@link Long#MIN_VALUE} for a token stamped further in the future than the skew, whose claims never count.
 	 */
-	public static long issuedAt(long iat, long now, long skewMillis) {
-		return Math.min(iat, now + skewMillis);
+	public static long judgedIssuedAt(long iat, long now, long skewMillis) {
+		return (iat > now + skewMillis) ? Long.MIN_VALUE : iat - skewMillis;
 	}
 
 	/**
-	 * @param issuedAt the claim's {@code iat}, capped by {@link #issuedAt(long, long, long)}
-	 * @param coveredFrom every change from this time on is known here ({@link Long#MAX_VALUE}: none is)
+	 * @param iat the claim's token's {@code iat}
+	 * @param now the time now
+	 * @param skewMillis the token clock skew
+	 * @param coveredFrom claims in tokens issued from this time on may count: the change feed was heard from then
+	 * ({@link Long#MAX_VALUE}: none may)
 	 * @param latestChange the latest change recorded for the claim's keys
 	 * @param maximumAgeMillis how old a claim may be ({@link Long#MAX_VALUE} while change events are heard)
 	 */
-	public static boolean claimCounts(long issuedAt, long now, long coveredFrom, long latestChange,
+	public static boolean claimCounts(long iat, long now, long skewMillis, long coveredFrom, long latestChange,
 			long maximumAgeMillis) {
-		return issuedAt >= coveredFrom && latestChange <= issuedAt && now - issuedAt <= maximumAgeMillis;
+		long judged = judgedIssuedAt(iat, now, skewMillis);
+		return judged != Long.MIN_VALUE && iat >= coveredFrom && latestChange <= judged && now - iat <= maximumAgeMillis;
 	}
 
 	/**
