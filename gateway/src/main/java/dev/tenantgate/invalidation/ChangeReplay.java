@@ -38,7 +38,8 @@ public final class ChangeReplay {
 
 	private static final int BATCH = 1000;
 
-	private static final long FETCH_WAIT_MILLIS = 500;
+	// The least JetStream accepts; a replay stops at the last message without waiting for it.
+	private static final long FETCH_WAIT_MILLIS = 1000;
 
 	private final String stream;
 
@@ -121,8 +122,8 @@ public final class ChangeReplay {
 	 */
 	int replay(Connection conn, long from, BiConsumer<Message, Long> apply) throws Exception {
 		OrderedConsumerContext consumer = conn.getStreamContext(this.stream)
-			.createOrderedConsumer(new OrderedConsumerConfiguration().filterSubjects(this.subjects)
-				.deliverPolicy(DeliverPolicy.ByStartTime)
+			// No filter: the stream holds the change subjects only (and servers before 2.10 take one filter at most).
+			.createOrderedConsumer(new OrderedConsumerConfiguration().deliverPolicy(DeliverPolicy.ByStartTime)
 				.startTime(Instant.ofEpochMilli(from).atZone(ZoneOffset.UTC)));
 		int replayed = 0;
 		for (;;) {

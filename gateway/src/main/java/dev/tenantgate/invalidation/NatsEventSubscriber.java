@@ -40,7 +40,8 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 
 	private static final Duration SUBSCRIPTION_CONFIRMATION_TIMEOUT = Duration.ofSeconds(2);
 
-	private static final Duration PING_INTERVAL = Duration.ofSeconds(5);
+	// A ping a second costs the server nothing and bounds how far back a gap is replayed.
+	private static final Duration PING_INTERVAL = Duration.ofSeconds(1);
 
 	private static final int MAX_PINGS_OUT = 2;
 

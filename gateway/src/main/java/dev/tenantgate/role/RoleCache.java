@@ -93,22 +93,26 @@ final class RoleCache<K, V> {
 	 */
 	Mono<V> get(K key, ResolutionTrace trace) {
 		CompletableFuture<Held<V>> present = this.cache.getIfPresent(key);
-		if (present != null && present.isDone() && !present.isCompletedExceptionally()) {
+		if (present != null && present.isDone() && present.join().failure() == null) {
 			answered(trace, Tier.LOCAL);
 			return Mono.just(present.join().value());
 		}
 		CompletableFuture<Held<V>> load = (present != null && !present.isDone()) ? present : this.cache.get(key);
 		// Cancelling one request must not cancel a load that others share.
-		return Mono.fromFuture(load, true).map((held) -> {
+		return Mono.fromFuture(load, true).handle((held, sink) -> {
+			if (held.failure() != null) {
+				sink.error(held.failure());
+				return;
+			}
 			answered(trace, held.tier());
-			return held.value();
+			sink.next(held.value());
 		});
 	}
 
 	/** The answer held in-process, or {@code null}. */
 	@Nullable V held(K key) {
 		CompletableFuture<Held<V>> present = this.cache.getIfPresent(key);
-		return (present != null && present.isDone() && !present.isCompletedExceptionally()) ? present.join().value()
+		return (present != null && present.isDone() && present.join().failure() == null) ? present.join().value()
 				: null;
 	}
 
@@ -201,14 +205,15 @@ final class RoleCache<K, V> {
 
 	private Held<V> held(V value, Tier tier, boolean keep) {
 		Duration lifetime = this.kind.positive().test(value) ? this.ttl : this.negativeTtl;
-		return new Held<>(value, tier, keep ? Caches.jittered(lifetime).toNanos() : 0);
+		return new Held<>(value, tier, keep ? Caches.jittered(lifetime).toNanos() : 0, null);
 	}
 
 	private final class Loader implements AsyncCacheLoader<K, Held<V>> {
 
 		@Override
 		public CompletableFuture<Held<V>> asyncLoad(K key, Executor executor) {
-			return load(key, false).toFuture();
+			// A failure is an answer too, kept for no time: Caffeine would log every failed load with its stack trace.
+			return load(key, false).onErrorResume((ex) -> Mono.just(new Held<>(null, Tier.POSTGRES, 0, ex))).toFuture();
 		}
 
 		@Override
@@ -234,9 +239,9 @@ final class RoleCache<K, V> {
 
 	/**
 	 * An answer with the tier it came from and how long it is kept (0: handed to the requests that waited for it,
-	 * and not kept).
+	 * and not kept), or the failure the waiting requests get.
 	 */
-	record Held<V>(V value, Tier tier, long nanosToLive) {
+	record Held<V>(@Nullable V value, Tier tier, long nanosToLive, @Nullable Throwable failure) {
 	}
 
 	/** Each answer lives its own time; reading it does not extend it. */
