@@ -82,6 +82,8 @@ abstract class GatewayIntegrationTestSupport {
 		properties.put("tenantgate.token.audiences", TestTokens.AUDIENCE);
 		properties.put("tenantgate.token.algorithms", "EdDSA,RS256");
 		properties.put("tenantgate.routes-file", "classpath:routes-it.yml");
+		// Streams of test runs live as long as the NATS server, not on its disk.
+		properties.put("tenantgate.nats.replay.storage", "memory");
 		properties.put("test.downstream.port", wireMock.port());
 		properties.put("test.closed.port", closedPort());
 		for (String override : overrides) {

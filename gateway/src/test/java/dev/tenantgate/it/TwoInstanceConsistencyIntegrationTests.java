@@ -77,7 +77,8 @@ class TwoInstanceConsistencyIntegrationTests {
 				"--tenantgate.routes-file=classpath:routes-it.yml",
 				"--test.downstream.port=" + GatewayIntegrationTestSupport.wireMock.port(),
 				"--test.closed.port=" + GatewayIntegrationTestSupport.closedPort(),
-				"--tenantgate.nats.url=" + services.natsUrl(), "--tenantgate.nats.subject-prefix=" + PREFIX);
+				"--tenantgate.nats.url=" + services.natsUrl(), "--tenantgate.nats.subject-prefix=" + PREFIX,
+				"--tenantgate.nats.replay.storage=memory");
 	}
 
 	@AfterAll
