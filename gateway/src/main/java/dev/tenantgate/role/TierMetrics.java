@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.Timer;
  * its count is the number of reads, which one load shares between every request waiting for it), answers loaded
  * again in the background ({@code tenantgate.role.refreshes}), and failed database lookups.
  */
-final class TierMetrics implements RoleCache.TierObserver {
+final class TierMetrics implements TierObserver {
 
 	private final Map<Tier, Counter> answers = new EnumMap<>(Tier.class);
 

@@ -43,14 +43,14 @@ public final class RedisChangeTimes implements SharedChangeTimes {
 
 	@Override
 	public Mono<Long> latest(ChangeKey key) {
-		return this.guard.guard(RedisRoleStore.offEventLoop(this.redis.opsForValue().get(this.keys.change(key)))
+		return this.guard.guard(RedisDispatch.offEventLoop(this.redis.opsForValue().get(this.keys.change(key)))
 			.map(Long::parseLong)
 			.defaultIfEmpty(0L));
 	}
 
 	@Override
 	public Mono<Long> record(ChangeKey key, long time) {
-		return this.guard.guard(RedisRoleStore.offEventLoop(this.redis
+		return this.guard.guard(RedisDispatch.offEventLoop(this.redis
 			.execute(RECORD_MAX, List.of(this.keys.change(key)),
 					List.of(Long.toString(time), Long.toString(this.retention.toMillis())))
 			.next()));

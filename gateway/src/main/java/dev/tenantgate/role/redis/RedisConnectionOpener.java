@@ -40,7 +40,7 @@ public final class RedisConnectionOpener implements SmartLifecycle {
 	public void start() {
 		this.running = true;
 		try {
-			RedisRoleStore.offEventLoop(this.redis.execute((connection) -> connection.ping()).next())
+			RedisDispatch.offEventLoop(this.redis.execute((connection) -> connection.ping()).next())
 				.block(this.wait);
 			logger.info("Connected to Redis");
 		}

@@ -3,8 +3,6 @@ package dev.tenantgate.role.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import dev.tenantgate.role.Membership;
@@ -13,15 +11,11 @@ import dev.tenantgate.role.PlatformUser;
 import dev.tenantgate.role.SharedRead;
 import dev.tenantgate.role.SharedRoleStore;
 import dev.tenantgate.trust.ChangeKey;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The shared tier: Redis entries {@code perm:<userId>:<orgId>} (member roles) and {@code perm-user:<userId>}
@@ -33,8 +27,6 @@ import reactor.core.scheduler.Schedulers;
  * cannot write the old answer back after another instance dropped it.
  */
 public final class RedisRoleStore implements SharedRoleStore {
-
-	private static final Log logger = LogFactory.getLog(RedisRoleStore.class);
 
 	// Fills entries that no change made stale. KEYS: each entry, followed by its change-time keys. ARGV[1]: the read's
 	// start in ms, minus the clock tolerance; then for each entry: its number of keys (itself and its change-time
@@ -56,13 +48,6 @@ public final class RedisRoleStore implements SharedRoleStore {
 			end
 			return written
 			""", Long.class);
-
-	// A plain Executor: Reactor would wrap an ExecutorService as a scheduler that interrupts (see offEventLoop).
-	private static final Scheduler DISPATCH = Schedulers.fromExecutor(Executors.newSingleThreadExecutor((task) -> {
-		Thread thread = new Thread(task, "tenantgate-redis");
-		thread.setDaemon(true);
-		return thread;
-	})::execute);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -102,7 +87,7 @@ public final class RedisRoleStore implements SharedRoleStore {
 	 * Like the fill script, it expects a single Redis server (not a Cluster, where these keys hash to other slots).
 	 */
 	private <T> Mono<SharedRead<T>> read(List<String> keys, Function<String, @Nullable T> decoder) {
-		return offEventLoop(this.redis.opsForValue().multiGet(keys)).map((values) -> {
+		return RedisDispatch.offEventLoop(this.redis.opsForValue().multiGet(keys)).map((values) -> {
 			String entry = values.get(0);
 			T value = (entry != null) ? decoder.apply(entry) : null;
 			long stamp = (value != null) ? RoleValueCodec.stamp(entry) : 0;
@@ -145,23 +130,23 @@ public final class RedisRoleStore implements SharedRoleStore {
 
 	@Override
 	public Mono<Long> evictMembership(MembershipKey key) {
-		return offEventLoop(this.redis.delete(this.keys.membership(key)));
+		return RedisDispatch.offEventLoop(this.redis.delete(this.keys.membership(key)));
 	}
 
 	/** Drops every member-role entry of the organization (a SCAN: organizations are deleted rarely). */
 	@Override
 	public Mono<Long> evictOrganization(String organizationId) {
 		ScanOptions scan = ScanOptions.scanOptions().match(this.keys.membershipsOf(organizationId)).count(1000).build();
-		return offEventLoop(this.redis.delete(this.redis.scan(scan)));
+		return RedisDispatch.offEventLoop(this.redis.delete(this.redis.scan(scan)));
 	}
 
 	@Override
 	public Mono<Long> evictUser(String userId) {
-		return offEventLoop(this.redis.delete(this.keys.user(userId)));
+		return RedisDispatch.offEventLoop(this.redis.delete(this.keys.user(userId)));
 	}
 
 	private Mono<Long> fill(Fills fill) {
-		return offEventLoop(this.redis.execute(FILL_IF_UNCHANGED, fill.keys, fill.args).next());
+		return RedisDispatch.offEventLoop(this.redis.execute(FILL_IF_UNCHANGED, fill.keys, fill.args).next());
 	}
 
 	/** The keys and arguments of one {@code FILL_IF_UNCHANGED} call. */
@@ -184,39 +169,6 @@ public final class RedisRoleStore implements SharedRoleStore {
 			this.args.add(Long.toString(expiry.toMillis()));
 		}
 
-	}
-
-	/**
-	 * Spring Data opens its shared Redis connection synchronously on first use (and after it was lost): subscribing
-	 * off the event loop keeps a hanging Redis from stalling Netty's threads; the caller's time limit still applies.
-	 * <p>
-	 * All Redis calls are subscribed on one thread of their own. Subscribing is short (the command is handed to
-	 * Lettuce's event loop), so under load that thread takes call after call without sleeping, where the calls spread
-	 * over {@code boundedElastic}'s workers woke one of them for each; while a connection is being opened, the calls
-	 * waited for the same lock there too.
-	 * <p>
-	 * A plain executor, not {@link Schedulers#newSingle}: Reactor interrupts a scheduler's running task when its
-	 * subscriber cancels. A call cancelled by its time limit while Spring Data opened the connection broke the opening
-	 * off, the next call began another, and the cancelled call's error was logged as dropped. Now the opening
-	 * finishes, and the calls queued behind it that time out meanwhile go on to the database as before.
-	 * <p>
-	 * Also once the connection is open: a call made on an event loop would then write to Lettuce from that event
-	 * loop, under Lettuce's write lock ({@code SharedLock}), whose exclusive side can wait forever for a writer count
-	 * that is never released (redis/lettuce issues 3880 and 3804, open). On this thread such a hang stops Redis calls
-	 * only, and they time out and go on to PostgreSQL; on an event loop it would stop every request on it. Measured on
-	 * 2026-12-01, calling on the caller's thread saved one thread wake-up per Redis call, 8-10 % of the CPU of the
-	 * Redis and PostgreSQL tiers (docs/benchmarks.md): not worth that risk.
-	 */
-	static <T> Mono<T> offEventLoop(Mono<T> call) {
-		return Mono.defer(() -> {
-			// A call whose time limit ran out while the connection was being opened is cancelled; when the opening
-			// then fails, its error has no one to go to, and Reactor would log it as dropped, with its stack trace.
-			AtomicBoolean abandoned = new AtomicBoolean();
-			return call.onErrorResume((ex) -> abandoned.get(), (ex) -> {
-				logger.debug("Redis call failed after its caller gave up: " + ex);
-				return Mono.empty();
-			}).doOnCancel(() -> abandoned.set(true)).subscribeOn(DISPATCH);
-		});
 	}
 
 }
