@@ -3,12 +3,8 @@ package dev.tenantgate.invalidation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeoutException;
 
 import dev.tenantgate.role.RoleResolver;
-import dev.tenantgate.trust.TrustModel;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Consumer;
@@ -17,7 +13,6 @@ import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.api.StreamInfo;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -38,8 +33,6 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class NatsEventSubscriber implements SmartLifecycle, ConnectionListener, ErrorListener {
 
-	private static final Duration SUBSCRIPTION_CONFIRMATION_TIMEOUT = Duration.ofSeconds(2);
-
 	// A ping a second costs the server nothing and bounds how far back a gap is replayed.
 	private static final Duration PING_INTERVAL = Duration.ofSeconds(1);
 
@@ -50,6 +43,8 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 	 * from this long before it was noticed (plus a second for the clocks).
 	 */
 	static final long DETECTION_MILLIS = PING_INTERVAL.toMillis() * (MAX_PINGS_OUT + 1) + 1000;
+
+	private final GapCatchUp gaps;
 
 	private static final Log logger = LogFactory.getLog(NatsEventSubscriber.class);
 
@@ -63,29 +58,11 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 
 	private final RoleResolver roles;
 
-	private final @Nullable ChangeReplay replay;
-
 	private final Clock clock;
-
-	// Catch-ups block on the server (a flush, the replay): never on NATS's own threads.
-	private final ExecutorService catchUps = Executors.newSingleThreadExecutor((task) -> {
-		Thread thread = new Thread(task, "tenantgate-nats-catch-up");
-		thread.setDaemon(true);
-		return thread;
-	});
 
 	private volatile @Nullable Connection connection;
 
 	private volatile boolean running;
-
-	// Guarded by this: the open gap (from when events may have been missed) and how many gaps began so far.
-	private boolean gapOpen = true;
-
-	private long gapFrom = Long.MIN_VALUE;
-
-	private long gaps;
-
-	private boolean started;
 
 	/**
 	 * @param replay where missed events are replayed from, or {@code null} to drop what is cached after every gap
@@ -97,9 +74,8 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 		this.parser = parser;
 		this.handler = handler;
 		this.roles = roles;
-		this.replay = replay;
 		this.clock = clock;
-		roles.trust().feedInterrupted();
+		this.gaps = new GapCatchUp(roles, replay, clock, DETECTION_MILLIS, this::apply);
 	}
 
 	@Override
@@ -131,146 +107,33 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 				this.connection = conn;
 				subscribe(conn);
 				logger.info("NATS connected to " + conn.getConnectedUrl() + "; listening on " + subjects());
-				catchUpLater(conn);
+				this.gaps.catchUpLater(conn);
 			}
 			case DISCONNECTED -> {
-				gap();
+				this.gaps.open();
 				logger.warn("NATS disconnected: identity change events may be missed until it reconnects; "
 						+ "role claims are looked up meanwhile");
 			}
-			case RECONNECTED, RESUBSCRIBED -> catchUpLater(conn);
+			case RECONNECTED, RESUBSCRIBED -> this.gaps.catchUpLater(conn);
 			case CLOSED -> logger.info("NATS connection closed");
 			default -> {
 			}
 		}
 	}
 
-	/** Events may be missed from now on (and from a little before: a silent loss is noticed late). */
-	private void gap() {
-		synchronized (this) {
-			if (!this.gapOpen) {
-				this.gapOpen = true;
-				this.gapFrom = this.clock.millis() - DETECTION_MILLIS;
-			}
-			this.gaps++;
-		}
-		this.roles.trust().feedInterrupted();
-	}
-
-	private void catchUpLater(Connection conn) {
-		this.catchUps.execute(() -> catchUp(conn));
-	}
-
-	/**
-	 * Closes the open gap: replays its events when the stream covers it, else drops what is cached. A gap that opens
-	 * meanwhile stays open, for the catch-up after it.
-	 */
-	private void catchUp(Connection conn) {
-		long gap;
-		long from;
-		boolean first;
-		synchronized (this) {
-			if (!this.gapOpen) {
-				return;
-			}
-			gap = this.gaps;
-			from = this.gapFrom;
-			first = !this.started;
-		}
-		try {
-			// The server answers the flush after it has taken the subscriptions: every change from now on arrives.
-			conn.flush(SUBSCRIPTION_CONFIRMATION_TIMEOUT);
-		}
-		catch (TimeoutException ex) {
-			logger.warn("NATS did not confirm the subscriptions in time: role claims stay untrusted (looked up) until "
-					+ "the next reconnect");
-			return;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return;
-		}
-		long now = this.clock.millis();
-		long replayedFrom = replay(conn, first, from, now);
-		synchronized (this) {
-			if (gap != this.gaps) {
-				return;
-			}
-			this.gapOpen = false;
-			this.started = true;
-		}
-		if (first || replayedFrom == Long.MAX_VALUE) {
-			// Trusts only what was read or issued from the start of what the replay covered (now, without one).
-			long since = Math.min(replayedFrom, now);
-			this.roles.gapNotReplayed(since);
-			logger.info("Listening for identity changes; role claims in tokens issued from "
-					+ java.time.Instant.ofEpochMilli(since) + " on count");
-		}
-		else {
-			this.roles.trust().gapReplayed();
-			logger.info("Identity events of the gap replayed from " + this.replay.stream()
-					+ ": role claims count again, cached roles kept");
-		}
-	}
-
-	/**
-	 * Replays the gap's events (on start, what the stream holds); from when they were replayed, or
-	 * {@link Long#MAX_VALUE} when they could not be.
-	 */
-	private long replay(Connection conn, boolean first, long from, long now) {
-		if (this.replay == null) {
-			return Long.MAX_VALUE;
-		}
-		StreamInfo info = this.replay.prepare(conn);
-		if (info == null) {
-			return Long.MAX_VALUE;
-		}
-		long replayFrom = first ? startFrom(info, now) : from;
-		if (!ChangeReplay.covers(info, replayFrom, now)) {
-			if (!first) {
-				logger.warn("The stream " + this.replay.stream() + " does not hold the whole gap: cached roles are "
-						+ "read again");
-			}
-			return Long.MAX_VALUE;
-		}
-		if (!ChangeReplay.hasEventsFrom(info, replayFrom)) {
-			return replayFrom;
-		}
-		try {
-			int count = this.replay.replay(conn, replayFrom, this::apply);
-			logger.info("Replayed " + count + " identity events from " + this.replay.stream());
-			return replayFrom;
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			logger.warn("Could not replay identity events from " + this.replay.stream() + ": " + ex);
-			return Long.MAX_VALUE;
-		}
-	}
-
-	/** On start: as far back as the stream keeps events, and not before it existed. */
-	private static long startFrom(StreamInfo info, long now) {
-		long created = info.getCreateTime().toInstant().toEpochMilli();
-		Duration age = info.getConfiguration().getMaxAge();
-		long oldest = (age == null || age.isZero()) ? created : now - age.toMillis() + DETECTION_MILLIS;
-		return Math.max(created, oldest);
-	}
-
 	@Override
 	public void slowConsumerDetected(Connection conn, Consumer consumer) {
 		this.handler.count("dropped");
 		logger.warn("NATS is dropping identity events: this instance is not keeping up; they are replayed");
-		gap();
-		catchUpLater(conn);
+		this.gaps.open();
+		this.gaps.catchUpLater(conn);
 	}
 
 	@Override
 	public void messageDiscarded(Connection conn, Message message) {
 		this.handler.count("dropped");
-		gap();
-		catchUpLater(conn);
+		this.gaps.open();
+		this.gaps.catchUpLater(conn);
 	}
 
 	private void subscribe(Connection conn) {
@@ -285,7 +148,7 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 	}
 
 	/** Applies one event, live or replayed, received (or stored by the server) at {@code receivedAt}. */
-	private void apply(Message message, long receivedAt) {
+	void apply(Message message, long receivedAt) {
 		String subject = message.getSubject().substring(this.subjectPrefix.length());
 		IdentityEvent event;
 		try {
@@ -325,7 +188,7 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 	@Override
 	public void stop() {
 		this.running = false;
-		this.catchUps.shutdownNow();
+		this.gaps.stop();
 		Connection conn = this.connection;
 		if (conn != null) {
 			try {
