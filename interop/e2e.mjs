@@ -453,6 +453,8 @@ async function runPreset(preset, shared) {
       TENANTGATE_ROUTES_FILE: `file:${routesFile}`,
       TENANTGATE_NATS_URL: NATS_URL,
       TENANTGATE_NATS_SUBJECT_PREFIX: SUBJECT_PREFIX,
+      // each run's replay stream (its own prefix) lives as long as the NATS server, not on its disk
+      TENANTGATE_NATS_REPLAY_STORAGE: "memory",
       // a rotated key must be fetched at once, not after the default 10 s
       TENANTGATE_TOKEN_JWKS_MIN_REFETCH_INTERVAL: "0s",
       TENANTGATE_TOKEN_CLOCK_SKEW: `${CLOCK_SKEW_SECONDS}s`,
