@@ -3,8 +3,9 @@ package dev.tenantgate.invalidation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
@@ -39,8 +40,10 @@ final class GapCatchUp {
 
 	private final BiConsumer<Message, Long> apply;
 
+	private static final Duration RETRY_AFTER = Duration.ofMillis(200);
+
 	// Catch-ups block on the server (a flush, the replay): never on NATS's own threads.
-	private final ExecutorService catchUps = Executors.newSingleThreadExecutor((task) -> {
+	private final ScheduledExecutorService catchUps = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "tenantgate-nats-catch-up");
 		thread.setDaemon(true);
 		return thread;
@@ -106,8 +109,11 @@ final class GapCatchUp {
 			conn.flush(SUBSCRIPTION_CONFIRMATION_TIMEOUT);
 		}
 		catch (TimeoutException ex) {
-			logger.warn("NATS did not confirm the subscriptions in time: role claims stay untrusted (looked up) until "
-					+ "the next reconnect");
+			// The gap stays open (no claim counts) and is closed by the next try, or the next reconnect's.
+			if (conn.getStatus() == Connection.Status.CONNECTED) {
+				logger.warn("NATS did not confirm the subscriptions in time: trying again");
+				this.catchUps.schedule(() -> catchUp(conn), RETRY_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+			}
 			return;
 		}
 		catch (InterruptedException ex) {
