@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.tenantgate.resilience.ConnectionPoolWait;
+import dev.tenantgate.resilience.DependencyGuard;
 import dev.tenantgate.role.ChangeTimes;
 import dev.tenantgate.role.RoleResolver;
 import dev.tenantgate.role.SharedRoleStore;
@@ -17,13 +19,16 @@ import dev.tenantgate.role.redis.RedisConnectionOpener;
 import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.spi.ConnectionFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -97,12 +102,25 @@ class RoleConfiguration {
 		return new BetterAuthRepository(database, schema.mapping());
 	}
 
+	/**
+	 * The guard of every database call. Its bulkhead admits no more calls than the pool has connections (the pool's
+	 * {@code max-size} unless set lower), so an admitted call does not wait for a connection; and its breaker does
+	 * not count a wait for a connection that still happens (another user of the pool) as a database failure.
+	 */
+	@Bean
+	DependencyGuard postgresGuard(ResilienceProperties resilience, R2dbcProperties r2dbc,
+			ObjectProvider<ConnectionFactory> connections) {
+		ConnectionPool pool = (connections.getIfAvailable() instanceof ConnectionPool found) ? found : null;
+		int connectionsInPool = r2dbc.getPool().isEnabled() ? r2dbc.getPool().getMaxSize() : 0;
+		return resilience.postgres().guardWithin("postgres", connectionsInPool, new ConnectionPoolWait(pool));
+	}
+
 	@Bean
 	RoleResolver roleResolver(LocalRoleCache local, SharedRoleStore redis, ChangeTimes changes, RedisKeys keys,
-			BetterAuthRepository database, ResilienceProperties resilience, RoleProperties properties, Clock clock,
-			MeterRegistry registry) {
+			BetterAuthRepository database, ResilienceProperties resilience, DependencyGuard postgresGuard,
+			RoleProperties properties, Clock clock, MeterRegistry registry) {
 		RoleResolver resolver = new RoleResolver(local, redis, changes, keys, database,
-				resilience.redis().guard("redis"), resilience.postgres().guard("postgres"), clock);
+				resilience.redis().guard("redis"), postgresGuard, clock);
 		resolver.setMeterRegistry(registry);
 		resolver.setFillQuietPeriod(properties.redis().clockTolerance());
 		return resolver;
