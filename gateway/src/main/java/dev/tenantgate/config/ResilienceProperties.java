@@ -32,12 +32,13 @@ public record ResilienceProperties(@DefaultValue Dependency redis, @DefaultValue
 	 * @param waitInOpenState how long an open breaker refuses calls before it probes the dependency again
 	 * @param maxConcurrentCalls concurrent calls allowed, 0 for no bound; for PostgreSQL, 0 means the connection
 	 * pool's {@code spring.r2dbc.pool.max-size}, and a value above it is refused at start-up
-	 * @param maxWait how long a call beyond {@code max-concurrent-calls} waits for a free slot before it gets 503
+	 * @param maxWait how long a call beyond {@code max-concurrent-calls} waits for a free slot before it is refused
+	 * (for PostgreSQL: 503 {@code role_unavailable}); 0 refuses it at once
 	 */
 	public record Dependency(@DefaultValue("2s") Duration timeout,
 			@DefaultValue("50") @Min(1) @Max(100) float failureRateThreshold,
 			@DefaultValue("10") @Min(1) int minimumNumberOfCalls, @DefaultValue("2s") Duration slidingWindow,
-			@DefaultValue("1s") Duration waitInOpenState, @DefaultValue("0") @Min(0) int maxConcurrentCalls,
+			@DefaultValue("500ms") Duration waitInOpenState, @DefaultValue("0") @Min(0) int maxConcurrentCalls,
 			@DefaultValue("1s") Duration maxWait) {
 
 		DependencyGuard guard(String name) {

@@ -78,6 +78,17 @@ class DependencyGuardTests {
 	}
 
 	@Test
+	void guardWhenMaxWaitIsZeroThenACallBeyondTheBoundIsRefusedAtOnce() {
+		DependencyGuard guard = guard(1, Duration.ZERO);
+		guard.guard(Mono.never()).subscribe();
+
+		StepVerifier.create(guard.guard(Mono.just("never run")))
+			.expectError(DependencyBusyException.class)
+			.verify(Duration.ofMillis(500));
+		assertThat(guard.callsWaiting()).isZero();
+	}
+
+	@Test
 	void guardWhenAWaitingCallIsCancelledThenItTakesNoSlot() {
 		DependencyGuard guard = guard(1, Duration.ofSeconds(5));
 		Sinks.One<String> first = Sinks.one();
