@@ -68,12 +68,9 @@ class DatabaseLoadSheddingIntegrationTests extends GatewayIntegrationTestSupport
 		registry.add("spring.r2dbc.url", () -> throughProxy);
 	}
 
-	final Queue<String> errors = new ConcurrentLinkedQueue<>();
-
 	@BeforeEach
 	void recordTransitions() {
 		this.postgresGuard.breaker().getEventPublisher().onStateTransition(this.transitions::add);
-		this.postgresGuard.breaker().getEventPublisher().onError((event) -> this.errors.add(event.getCreationTime().toLocalTime() + " " + event.getThrowable()));
 	}
 
 	@AfterEach
@@ -113,7 +110,6 @@ class DatabaseLoadSheddingIntegrationTests extends GatewayIntegrationTestSupport
 		postgresProxy.restore();
 		postgresProxy.delay(ROUND_TRIP.dividedBy(2));
 		long restoredAt = System.nanoTime();
-		System.out.println("DEBUG restored at " + java.time.LocalTime.now());
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
 			.until(() -> this.postgresGuard.state() == CircuitBreaker.State.CLOSED);
 		Duration closedAfter = Duration.ofNanos(System.nanoTime() - restoredAt);
@@ -126,12 +122,13 @@ class DatabaseLoadSheddingIntegrationTests extends GatewayIntegrationTestSupport
 		Load report = load[0];
 		Map<Integer, Integer> afterClose = report.statusesBetween(closedAt + Duration.ofMillis(100).toNanos(),
 				Long.MAX_VALUE);
-		System.out.println("postgres breaker closed " + closedAfter.toMillis() + " ms after the restore; "
+		String figures = "postgres breaker closed " + closedAfter.toMillis() + " ms after the restore; "
 				+ report.summary() + "; after it closed: " + afterClose + "; transitions: " + this.transitions.stream()
-					.map((event) -> event.getCreationTime().toLocalTime() + " " + event.getStateTransition().toString())
-					.toList());
-		this.errors.stream().skip(Math.max(0, this.errors.size() - 30)).forEach((e) -> System.out.println("DEBUG " + e));
-		assertThat(closedAfter).as("breaker closed after the restore").isLessThan(Duration.ofSeconds(2));
+					.map((event) -> event.getCreationTime().toLocalTime() + " " + event.getStateTransition())
+					.toList();
+		System.out.println(figures);
+		// wait-in-open-state (500 ms) and 3 probe calls, each opening a connection 100 ms away.
+		assertThat(closedAfter).as(figures).isLessThan(Duration.ofSeconds(2));
 		assertThat(afterClose).as(report.summary()).containsOnlyKeys(200);
 		assertThat(this.postgresGuard.state()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
