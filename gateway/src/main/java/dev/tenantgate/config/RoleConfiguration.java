@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.tenantgate.resilience.ConnectionPoolWait;
 import dev.tenantgate.resilience.DependencyGuard;
 import dev.tenantgate.role.CacheSettings;
 import dev.tenantgate.role.RoleResolver;
@@ -19,13 +20,16 @@ import dev.tenantgate.trust.InProcessChangeTimes;
 import dev.tenantgate.trust.SharedChangeTimes;
 import dev.tenantgate.trust.TrustModel;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.spi.ConnectionFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -53,12 +57,6 @@ class RoleConfiguration {
 	@Bean
 	DependencyGuard redisGuard(ResilienceProperties resilience) {
 		return resilience.redis().guard("redis");
-	}
-
-	/** The guard of every database read of the role tiers. */
-	@Bean
-	DependencyGuard postgresGuard(ResilienceProperties resilience) {
-		return resilience.postgres().guard("postgres");
 	}
 
 	@Bean
@@ -122,6 +120,19 @@ class RoleConfiguration {
 	@Bean
 	BetterAuthRepository betterAuthRepository(DatabaseClient database, SchemaProperties schema) {
 		return new BetterAuthRepository(database, schema.mapping());
+	}
+
+	/**
+	 * The guard of every database call. Its bulkhead admits no more calls than the pool has connections (the pool's
+	 * {@code max-size} unless set lower), so an admitted call does not wait for a connection; and its breaker does
+	 * not count a wait for a connection that still happens (another user of the pool) as a database failure.
+	 */
+	@Bean
+	DependencyGuard postgresGuard(ResilienceProperties resilience, R2dbcProperties r2dbc,
+			ObjectProvider<ConnectionFactory> connections) {
+		ConnectionPool pool = (connections.getIfAvailable() instanceof ConnectionPool found) ? found : null;
+		int connectionsInPool = r2dbc.getPool().isEnabled() ? r2dbc.getPool().getMaxSize() : 0;
+		return resilience.postgres().guardWithin("postgres", connectionsInPool, new ConnectionPoolWait(pool));
 	}
 
 	@Bean

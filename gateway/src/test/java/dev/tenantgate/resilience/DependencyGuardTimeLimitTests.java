@@ -108,7 +108,7 @@ class DependencyGuardTimeLimitTests {
 
 	private static DependencyGuard guard(Duration timeout, int minimumNumberOfCalls) {
 		return DependencyGuard.of("test", new DependencyGuard.Settings(timeout, 50, minimumNumberOfCalls,
-				minimumNumberOfCalls, Duration.ofSeconds(30), 0));
+				Duration.ofSeconds(30), Duration.ofSeconds(30), 0, Duration.ZERO));
 	}
 
 }

@@ -13,7 +13,8 @@ public final class TestGuards {
 	}
 
 	public static DependencyGuard permissive(String name, Duration timeout) {
-		return DependencyGuard.of(name, new DependencyGuard.Settings(timeout, 100, 1000, 1000, Duration.ofSeconds(1), 0));
+		return DependencyGuard.of(name, new DependencyGuard.Settings(timeout, 100, 1000, Duration.ofSeconds(1),
+				Duration.ofSeconds(1), 0, Duration.ZERO));
 	}
 
 }
