@@ -44,7 +44,7 @@
 # and BENCH_SKIP_LATENCY=1 (no one-connection and paced runs) run a subset (the tables then lack rows);
 # BENCH_SKIP_BUILD=1 reuses the jars;
 # BENCH_TENANTGATE_ARGS: extra arguments for both tenantgate instances (e.g. --some.property=value, for
-# experiments); MAVEN_ARGS (e.g. -o). Ports 18081-18097 must be free.
+# experiments); MAVEN_ARGS (e.g. -o). Ports 18081-18096 and 18105 must be free.
 set -euo pipefail
 set -m # every background job gets its own process group, so that stopping it also stops its children
 
@@ -91,7 +91,7 @@ TG_REDIS_PORT=18093
 TG_MANAGEMENT_PORT=18094
 TG_REDIS_MANAGEMENT_PORT=18095
 # tenantgate :$TG_PORT reaches NATS through this proxy, which the NATS reconnect row cuts and restores.
-NATS_PROXY_PORT=18097
+NATS_PROXY_PORT=18105
 # Data: warm users and organizations for the warm scenarios; cold users (one membership each) so that every request
 # of the PostgreSQL-tier runs is a user and a membership no cache has seen: each priming round of that path, the
 # warm-up, the measured run and the one-connection and paced runs of each latency round get their own slice, larger
