@@ -13,7 +13,7 @@ if (!Number(listen) || !host || !Number(port)) {
 
 let cut = false;
 const open = new Set();
-const log = (what) => console.log(`${new Date().toISOString()} ${what} (${open.size} connections open)`);
+const log = (what) => console.log(`${new Date().toISOString()} ${what}`);
 
 net.createServer((client) => {
   if (cut) {
@@ -39,12 +39,12 @@ net.createServer((client) => {
 
 process.on('SIGUSR1', () => {
   cut = true;
+  log(`cut: ${open.size} connections reset`);
   for (const { client, upstream } of open) {
     client.resetAndDestroy();
     upstream.resetAndDestroy();
   }
   open.clear();
-  log('cut');
 });
 process.on('SIGUSR2', () => {
   cut = false;
