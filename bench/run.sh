@@ -42,7 +42,8 @@
 # BENCH_JAVA_OPTS (-Xms1g -Xmx1g, the same for every gateway); BENCH_PROFILE="<scenario label> ..." records those
 # scenarios' measured runs with JFR and prints the hottest frames; BENCH_SCENARIOS (labels, in order; default all)
 # and BENCH_SKIP_LATENCY=1 (no one-connection and paced runs) run a subset (the tables then lack rows);
-# BENCH_SKIP_BUILD=1 reuses the jars;
+# BENCH_SKIP_BUILD=1 reuses the jars; BENCH_START_TIMEOUT (120): seconds each gateway may take to start (more on a
+# machine that other work keeps busy);
 # BENCH_TENANTGATE_ARGS: extra arguments for both tenantgate instances (e.g. --some.property=value, for
 # experiments); MAVEN_ARGS (e.g. -o). Ports 18081-18096 and 18105 must be free.
 set -euo pipefail
@@ -73,6 +74,7 @@ ROUNDS="${BENCH_ROUNDS:-6}"
 LATENCY_ROUNDS="${BENCH_LATENCY_ROUNDS:-3}"
 ROUND_DURATION="${BENCH_ROUND_DURATION:-10s}"
 SCENARIOS="${BENCH_SCENARIOS:-direct plain-scg spring-security tg-warm-rs256 tg-warm-eddsa tg-warm-eddsa-pre-start tg-mix-20pct-denied tg-redis-tier tg-postgres-tier tg-nats-reconnect}"
+START_TIMEOUT="${BENCH_START_TIMEOUT:-120}"
 NATS_CUT_AFTER="${BENCH_NATS_CUT_AFTER:-3}"
 NATS_CUT="${BENCH_NATS_CUT:-2}"
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}"
@@ -266,12 +268,12 @@ EOF
       MANAGEMENT_SERVER_PORT=$TG_REDIS_MANAGEMENT_PORT TENANTGATE_ROLES_LOCAL_MAXIMUMSIZE=0 \
       java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar ${BENCH_TENANTGATE_ARGS:-}
   }
-  wait_for "plain SCG" 120 "$pid_plain_scg" listening 127.0.0.1 "$PLAIN_PORT"
-  wait_for "plain SCG with the floor filter" 120 "$pid_floor_scg" listening 127.0.0.1 "$FLOOR_PORT"
-  wait_for "Spring Security gateway" 120 "$pid_security_scg" listening 127.0.0.1 "$SECURITY_PORT"
+  wait_for "plain SCG" "$START_TIMEOUT" "$pid_plain_scg" listening 127.0.0.1 "$PLAIN_PORT"
+  wait_for "plain SCG with the floor filter" "$START_TIMEOUT" "$pid_floor_scg" listening 127.0.0.1 "$FLOOR_PORT"
+  wait_for "Spring Security gateway" "$START_TIMEOUT" "$pid_security_scg" listening 127.0.0.1 "$SECURITY_PORT"
   # Role claims count only in tokens issued after the gateway subscribed to the change events.
-  wait_for tenantgate 120 "$pid_tenantgate" grep -q "Listening for identity changes" "$WORK/tenantgate.log"
-  wait_for "tenantgate (cache off)" 120 "$pid_tenantgate_redis" grep -q "Listening for identity changes" \
+  wait_for tenantgate "$START_TIMEOUT" "$pid_tenantgate" grep -q "Listening for identity changes" "$WORK/tenantgate.log"
+  wait_for "tenantgate (cache off)" "$START_TIMEOUT" "$pid_tenantgate_redis" grep -q "Listening for identity changes" \
     "$WORK/tenantgate-redis.log"
   wait_for tenantgate 30 "$pid_tenantgate" listening 127.0.0.1 "$TG_PORT"
   wait_for "tenantgate (cache off)" 30 "$pid_tenantgate_redis" listening 127.0.0.1 "$TG_REDIS_PORT"
