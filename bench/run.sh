@@ -21,6 +21,13 @@
 # does not depend on the machine keeping one speed for the whole run;
 # then six alternating rounds (10 s each, -t2 -c32) of plain SCG, the floor and tenantgate warm EdDSA, whose median
 # ratios do not depend on the machine keeping one speed for the whole run.
+# Two rows about churn: tg-warm-eddsa-pre-start is the warm EdDSA row with tokens issued before the gateways started
+# (as every token is, for a token lifetime after a restart or a rolling deploy); tg-nats-reconnect, run last (on a
+# gateway that distrusts older claims after a reconnect, it changes what every later run measures), is the warm
+# EdDSA load while tenantgate's NATS connection, which goes through a TCP proxy (bench/tools/tcp-proxy.mjs), is cut
+# BENCH_NATS_CUT_AFTER (3 s) into the measured run for BENCH_NATS_CUT (2 s) and restored: its requests/s and non-2xx
+# over the whole run, and the PostgreSQL reads the gateway made meanwhile (its tenantgate_role_lookups_total and
+# tenantgate_role_refreshes_total for the postgres tier) per distinct key in use.
 # Prints the tables (bench/tools/report.mjs); everything lands in bench/target/run/.
 #
 # Needs Java 17, Node 20, psql, redis-cli, curl, and PostgreSQL, Redis and NATS on localhost (as for ./mvnw verify).
@@ -35,9 +42,10 @@
 # BENCH_JAVA_OPTS (-Xms1g -Xmx1g, the same for every gateway); BENCH_PROFILE="<scenario label> ..." records those
 # scenarios' measured runs with JFR and prints the hottest frames; BENCH_SCENARIOS (labels, in order; default all)
 # and BENCH_SKIP_LATENCY=1 (no one-connection and paced runs) run a subset (the tables then lack rows);
-# BENCH_SKIP_BUILD=1 reuses the jars;
+# BENCH_SKIP_BUILD=1 reuses the jars; BENCH_START_TIMEOUT (120): seconds each gateway may take to start (more on a
+# machine that other work keeps busy);
 # BENCH_TENANTGATE_ARGS: extra arguments for both tenantgate instances (e.g. --some.property=value, for
-# experiments); MAVEN_ARGS (e.g. -o). Ports 18081-18095 must be free.
+# experiments); MAVEN_ARGS (e.g. -o). Ports 18081-18096 and 18105 must be free.
 set -euo pipefail
 set -m # every background job gets its own process group, so that stopping it also stops its children
 
@@ -65,7 +73,10 @@ PRIME_ROUNDS="${BENCH_PRIME_ROUNDS:-8}"
 ROUNDS="${BENCH_ROUNDS:-6}"
 LATENCY_ROUNDS="${BENCH_LATENCY_ROUNDS:-3}"
 ROUND_DURATION="${BENCH_ROUND_DURATION:-10s}"
-SCENARIOS="${BENCH_SCENARIOS:-direct plain-scg spring-security tg-warm-rs256 tg-warm-eddsa tg-mix-20pct-denied tg-redis-tier tg-postgres-tier}"
+SCENARIOS="${BENCH_SCENARIOS:-direct plain-scg spring-security tg-warm-rs256 tg-warm-eddsa tg-warm-eddsa-pre-start tg-mix-20pct-denied tg-redis-tier tg-postgres-tier tg-nats-reconnect}"
+START_TIMEOUT="${BENCH_START_TIMEOUT:-120}"
+NATS_CUT_AFTER="${BENCH_NATS_CUT_AFTER:-3}"
+NATS_CUT="${BENCH_NATS_CUT:-2}"
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}"
 PROFILE="${BENCH_PROFILE:-}"
 ISSUER="http://better-auth.bench"
@@ -81,6 +92,8 @@ TG_REDIS_PORT=18093
 # consulted for every proxied request (they cost 2-3 us per request on the traffic port).
 TG_MANAGEMENT_PORT=18094
 TG_REDIS_MANAGEMENT_PORT=18095
+# tenantgate :$TG_PORT reaches NATS through this proxy, which the NATS reconnect row cuts and restores.
+NATS_PROXY_PORT=18105
 # Data: warm users and organizations for the warm scenarios; cold users (one membership each) so that every request
 # of the PostgreSQL-tier runs is a user and a membership no cache has seen: each priming round of that path, the
 # warm-up, the measured run and the one-connection and paced runs of each latency round get their own slice, larger
@@ -238,6 +251,8 @@ EOF
     TENANTGATE_ROLES_REDIS_MEMBERSHIPPREFIX="$REDIS_PREFIX:perm:" TENANTGATE_ROLES_REDIS_USERPREFIX="$REDIS_PREFIX:perm-user:"
     TENANTGATE_ROLES_REDIS_CHANGEPREFIX="$REDIS_PREFIX:perm-chg:")
   redis_used=1
+  start nats-proxy node bench/tools/tcp-proxy.mjs "$NATS_PROXY_PORT" "$(echo "$NATS_URL" | sed 's|^[a-z]*://||; s|/.*$||')"
+  wait_for "the NATS proxy" 10 "$pid_nats_proxy" listening 127.0.0.1 "$NATS_PROXY_PORT"
   say "starting plain SCG :$PLAIN_PORT, Spring Security :$SECURITY_PORT, tenantgate :$TG_PORT and :$TG_REDIS_PORT (in-process cache off)"
   # shellcheck disable=SC2086
   {
@@ -248,17 +263,17 @@ EOF
       --bench.floor=true
     start security-scg env "${common[@]}" BENCH_PORT=$SECURITY_PORT java $JAVA_OPTS -jar bench/security-scg/target/security-scg.jar
     start tenantgate env "${tenantgate[@]}" TENANTGATE_PORT=$TG_PORT MANAGEMENT_SERVER_PORT=$TG_MANAGEMENT_PORT \
-      java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar ${BENCH_TENANTGATE_ARGS:-}
+      TENANTGATE_NATS_URL="nats://127.0.0.1:$NATS_PROXY_PORT" java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar ${BENCH_TENANTGATE_ARGS:-}
     start tenantgate-redis env "${tenantgate[@]}" TENANTGATE_PORT=$TG_REDIS_PORT \
       MANAGEMENT_SERVER_PORT=$TG_REDIS_MANAGEMENT_PORT TENANTGATE_ROLES_LOCAL_MAXIMUMSIZE=0 \
       java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar ${BENCH_TENANTGATE_ARGS:-}
   }
-  wait_for "plain SCG" 120 "$pid_plain_scg" listening 127.0.0.1 "$PLAIN_PORT"
-  wait_for "plain SCG with the floor filter" 120 "$pid_floor_scg" listening 127.0.0.1 "$FLOOR_PORT"
-  wait_for "Spring Security gateway" 120 "$pid_security_scg" listening 127.0.0.1 "$SECURITY_PORT"
+  wait_for "plain SCG" "$START_TIMEOUT" "$pid_plain_scg" listening 127.0.0.1 "$PLAIN_PORT"
+  wait_for "plain SCG with the floor filter" "$START_TIMEOUT" "$pid_floor_scg" listening 127.0.0.1 "$FLOOR_PORT"
+  wait_for "Spring Security gateway" "$START_TIMEOUT" "$pid_security_scg" listening 127.0.0.1 "$SECURITY_PORT"
   # Role claims count only in tokens issued after the gateway subscribed to the change events.
-  wait_for tenantgate 120 "$pid_tenantgate" grep -q "Listening for identity changes" "$WORK/tenantgate.log"
-  wait_for "tenantgate (cache off)" 120 "$pid_tenantgate_redis" grep -q "Listening for identity changes" \
+  wait_for tenantgate "$START_TIMEOUT" "$pid_tenantgate" grep -q "Listening for identity changes" "$WORK/tenantgate.log"
+  wait_for "tenantgate (cache off)" "$START_TIMEOUT" "$pid_tenantgate_redis" grep -q "Listening for identity changes" \
     "$WORK/tenantgate-redis.log"
   wait_for tenantgate 30 "$pid_tenantgate" listening 127.0.0.1 "$TG_PORT"
   wait_for "tenantgate (cache off)" 30 "$pid_tenantgate_redis" listening 127.0.0.1 "$TG_REDIS_PORT"
@@ -395,6 +410,51 @@ scenario() {
   grep -E "^BENCH-(RESULT|TIERS|CPU|COUNTS|THREADS) label=$label( |$)" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
 }
 
+# nats_health: "UP" or "DOWN", tenantgate's NATS subscription by its health endpoint
+nats_health() {
+  curl -fsS "http://127.0.0.1:$TG_MANAGEMENT_PORT/actuator/health/nats" 2>/dev/null | grep -q '"status":"UP"' \
+    && echo UP || echo DOWN
+}
+
+# nats_cut_and_restore <label>: $NATS_CUT_AFTER s from now, cuts tenantgate's NATS connection for $NATS_CUT s and
+# restores it; writes when the gateway saw it go down and come back (its NATS health, polled every 20 ms)
+nats_cut_and_restore() {
+  local label="$1" cut_at restored_at down_ms=-1 up_ms=-1 now
+  sleep "$NATS_CUT_AFTER"
+  kill -USR1 "$pid_nats_proxy"
+  cut_at="$(date +%s%3N)"
+  while now="$(date +%s%3N)"; ((now - cut_at < NATS_CUT * 1000)); do
+    if ((down_ms < 0)) && [[ $(nats_health) == DOWN ]]; then down_ms=$((now - cut_at)); fi
+    sleep 0.02
+  done
+  kill -USR2 "$pid_nats_proxy"
+  restored_at="$(date +%s%3N)"
+  while now="$(date +%s%3N)"; ((now - restored_at < 10000)); do
+    if [[ $(nats_health) == UP ]]; then up_ms=$((now - restored_at)); break; fi
+    sleep 0.02
+  done
+  echo "BENCH-RECONNECT label=$label keys=$((2 * WARM_USERS)) cut_after=$NATS_CUT_AFTER cut=$NATS_CUT" \
+    "down_after_ms=$down_ms up_after_restore_ms=$up_ms" >"$WORK/reconnect-$label.txt"
+}
+
+# nats_reconnect: the warm EdDSA load through a NATS reconnect (see the header)
+nats_reconnect() {
+  local label=tg-nats-reconnect before cutter
+  say "$label: warm-up $WARMUP, then $DURATION measured (-t$THREADS -c$CONNECTIONS), tenantgate's NATS connection cut" \
+    "${NATS_CUT_AFTER}s into it for ${NATS_CUT}s"
+  [[ $(nats_health) == UP ]] || die "tenantgate is not connected to NATS before $label"
+  wrk_run "warmup-$label" "$TG_PORT" warm-eddsa.txt "$THREADS" "$CONNECTIONS" "$WARMUP"
+  before="$(tier_counts "$TG_PORT")"
+  nats_cut_and_restore "$label" &
+  cutter=$!
+  measure "$label" "$TG_PORT" warm-eddsa.txt "$DURATION"
+  wait "$cutter" || die "cutting NATS failed"
+  tier_delta "$label" "$before" "$(tier_counts "$TG_PORT")" >>"$WORK/results.txt"
+  cat "$WORK/reconnect-$label.txt" >>"$WORK/results.txt"
+  grep -E "^BENCH-(RESULT|TIERS|CPU|COUNTS|THREADS|RECONNECT) label=$label( |$)" "$WORK/results.txt" \
+    | sed 's/^BENCH-[A-Z]* /bench:   /'
+}
+
 # run_scenario <label>: one row of the table
 run_scenario() {
   case "$1" in
@@ -403,9 +463,11 @@ run_scenario() {
     spring-security) scenario spring-security "$SECURITY_PORT" warm-rs256.txt ;;
     tg-warm-rs256) scenario tg-warm-rs256 "$TG_PORT" warm-rs256.txt ;;
     tg-warm-eddsa) scenario tg-warm-eddsa "$TG_PORT" warm-eddsa.txt ;;
+    tg-warm-eddsa-pre-start) scenario tg-warm-eddsa-pre-start "$TG_PORT" warm-eddsa-pre-start.txt ;;
     tg-mix-20pct-denied) scenario tg-mix-20pct-denied "$TG_PORT" mix.txt ;;
     tg-redis-tier) scenario tg-redis-tier "$TG_REDIS_PORT" lookup.txt ;;
     tg-postgres-tier) scenario tg-postgres-tier "$TG_PORT" cold-measured.txt cold-warmup.txt ;;
+    tg-nats-reconnect) nats_reconnect ;;
     *) die "unknown scenario $1" ;;
   esac
 }
@@ -463,6 +525,9 @@ prime() {
   local targets=("plain:$PLAIN_PORT:warm-rs256.txt" "floor:$FLOOR_PORT:warm-eddsa.txt" "security:$SECURITY_PORT:warm-rs256.txt"
     "tg-rs256:$TG_PORT:warm-rs256.txt" "tg-eddsa:$TG_PORT:warm-eddsa.txt" "tg-mix:$TG_PORT:mix.txt"
     "tg-redis:$TG_REDIS_PORT:lookup.txt")
+  if [[ " $SCENARIOS " == *" tg-warm-eddsa-pre-start "* ]]; then
+    targets+=("tg-eddsa-pre-start:$TG_PORT:warm-eddsa-pre-start.txt")
+  fi
   if [[ -n $PROFILE ]]; then
     # A JVM's first flight recording costs seconds of CPU: paid here, not in a measured run.
     for pid in "$pid_plain_scg" "$pid_security_scg" "$pid_tenantgate" "$pid_tenantgate_redis"; do
@@ -598,7 +663,7 @@ run_http() {
   listening "$PGHOST" "$PGPORT" || die "PostgreSQL is not reachable at $PGHOST:$PGPORT"
   listening "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable at $REDIS_HOST:$REDIS_PORT"
   for port in $DOWNSTREAM_PORT $JWKS_PORT $PLAIN_PORT $FLOOR_PORT $SECURITY_PORT $TG_PORT $TG_REDIS_PORT $TG_MANAGEMENT_PORT \
-    $TG_REDIS_MANAGEMENT_PORT; do
+    $TG_REDIS_MANAGEMENT_PORT $NATS_PROXY_PORT; do
     listening 127.0.0.1 "$port" && die "port $port is already in use"
   done
   install_tools
@@ -606,10 +671,12 @@ run_http() {
   create_database
   node bench/tools/keys.mjs "$WORK"
   start_nginx
+  # Tokens for the pre-start row are issued a second before the gateways start.
+  local issued_before_start=$(($(date +%s) - 1))
   start_gateways
   say "minting tokens"
   # shellcheck disable=SC2086
-  node bench/tools/mint.mjs "$WORK" "$ISSUER" "$AUDIENCE" "$WARM_USERS" "$ORGS" $COLD_SLICES
+  MINT_ISSUED_BEFORE_START="$issued_before_start" node bench/tools/mint.mjs "$WORK" "$ISSUER" "$AUDIENCE" "$WARM_USERS" "$ORGS" $COLD_SLICES
   : >"$WORK/results.txt"
   if [[ $MODE == serve ]]; then
     say "serving until stopped: nginx :$DOWNSTREAM_PORT, plain SCG :$PLAIN_PORT (with the floor filter :$FLOOR_PORT)," \
@@ -628,7 +695,7 @@ run_http() {
 
   local label
   for label in $SCENARIOS; do
-    run_scenario "$label"
+    [[ $label == tg-nats-reconnect ]] || run_scenario "$label"
   done
   if [[ -z ${BENCH_SKIP_LATENCY:-} ]]; then
     latency_rounds
@@ -636,6 +703,10 @@ run_http() {
 
   if ((ROUNDS > 0)) && [[ " $SCENARIOS " == *" plain-scg "* && " $SCENARIOS " == *" tg-warm-eddsa "* ]]; then
     alternating_rounds
+  fi
+  # Last: after a reconnect, a gateway may treat every token issued before it differently from then on.
+  if [[ " $SCENARIOS " == *" tg-nats-reconnect "* ]]; then
+    run_scenario tg-nats-reconnect
   fi
 
   local others elapsed=$((SECONDS - started)) heap_after

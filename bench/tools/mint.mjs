@@ -5,7 +5,9 @@
 // Each <name>=<count> is a slice of cold users, written to cold-<name>.txt; the slices follow each other, so no cold
 // user appears in two files (bench/seed.sql must have seeded at least their sum).
 // Run it after the gateways are up: tenantgate trusts an orgRole claim only in tokens issued after it subscribed
-// to the change events.
+// to the change events. MINT_ISSUED_BEFORE_START=<epoch seconds>, a moment before the gateways started, also writes
+// warm-eddsa-pre-start.txt: the warm EdDSA requests with tokens issued then, as every token is for a token lifetime
+// after a restart or a rolling deploy.
 import { createPrivateKey, sign } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,10 +29,10 @@ const keys = {
 const b64 = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const now = Math.floor(Date.now() / 1000);
 
-function token(alg, userId, claims) {
+function token(alg, userId, claims, issuedAt = now) {
   const { kid, key, digest } = keys[alg];
   const payload = {
-    iat: now, exp: now + 3600, iss: issuer, aud: audience, sub: userId,
+    iat: issuedAt, exp: issuedAt + 3600, iss: issuer, aud: audience, sub: userId,
     id: userId, email: `${userId}@bench.test`, name: `User ${userId.slice(0, 8)}`, role: 'user', ...claims,
   };
   const input = `${b64({ alg, kid })}.${b64(payload)}`;
@@ -69,6 +71,12 @@ for (const alg of ['RS256', 'EdDSA']) {
       return `/api/orgs/${warmOrg(viewer)}/billing/invoices ${tokens[viewer]}`;
     });
   }
+}
+
+const preStart = Number(process.env.MINT_ISSUED_BEFORE_START ?? '');
+if (preStart) {
+  await write('warm-eddsa-pre-start.txt', warmUsers, (i) => `${orders(warmOrg(i), i)} ${token('EdDSA', warmUser(i),
+    { organizationId: warmOrg(i), orgRole: role(i) }, preStart)}`);
 }
 
 // The role must be looked up: no orgRole claim (the Redis-tier scenario, warm users).

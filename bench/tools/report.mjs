@@ -8,11 +8,12 @@ const rows = new Map();
 const tiers = new Map();
 const cpu = new Map();
 const counts = new Map();
+const reconnects = new Map();
 for (const line of readFileSync(process.argv[2], 'utf8').split('\n')) {
-  const match = line.match(/^BENCH-(RESULT|TIERS|CPU|COUNTS) (.*)$/);
+  const match = line.match(/^BENCH-(RESULT|TIERS|CPU|COUNTS|RECONNECT) (.*)$/);
   if (match) {
     const fields = Object.fromEntries(match[2].trim().split(/\s+/).map((pair) => pair.split('=')));
-    ({ RESULT: rows, TIERS: tiers, CPU: cpu, COUNTS: counts })[match[1]].set(fields.label, fields);
+    ({ RESULT: rows, TIERS: tiers, CPU: cpu, COUNTS: counts, RECONNECT: reconnects })[match[1]].set(fields.label, fields);
   }
 }
 // CPU time of the server's processes (the gateway JVM; nginx for "direct") per request of the measured run.
@@ -41,9 +42,11 @@ const LOAD = [
   ['spring-security', 'Spring Security resource server + tenant check, RS256'],
   ['tg-warm-rs256', 'tenantgate, warm, RS256'],
   ['tg-warm-eddsa', 'tenantgate, warm, EdDSA'],
+  ['tg-warm-eddsa-pre-start', 'tenantgate, warm, EdDSA, tokens issued before it started'],
   ['tg-mix-20pct-denied', 'tenantgate, warm EdDSA, 20% denied (403)'],
   ['tg-redis-tier', 'tenantgate, Redis tier (in-process cache off)'],
   ['tg-postgres-tier', 'tenantgate, PostgreSQL tier (every request a new user and member)'],
+  ['tg-nats-reconnect', 'tenantgate, warm, EdDSA, through a NATS reconnect'],
 ];
 console.log('| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | × plain SCG | × Spring Security | p99 − plain SCG p99 | server CPU µs/request | context switches/request | Redis commands/request | non-2xx |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -72,6 +75,22 @@ if (tiers.size) {
     console.log(`| ${label} | ${rows.get(label)?.requests ?? '?'} | ${kind('user')} | ${kind('membership')} | `
       + `${n('user/failed') + n('membership/failed')} | ${refreshed('redis')} / ${refreshed('postgres')} |`);
   }
+}
+
+// The NATS reconnect row: what the gateway read from PostgreSQL during the measured run (answers and background
+// refreshes from the postgres tier, its own counters) against the distinct keys in use (a user and a membership per
+// warm user), and how long it took the gateway to see NATS go and come back.
+for (const [label, r] of reconnects) {
+  const t = tiers.get(label) ?? {};
+  const n = (key) => Number(t[key] ?? 0);
+  const reads = ['user', 'membership'].reduce((sum, k) => sum + n(`${k}/postgres`) + n(`${k}/refresh-postgres`), 0);
+  const result = rows.get(label);
+  console.log('');
+  console.log(`NATS reconnect under load (${label}): tenantgate's NATS connection cut ${r.cut_after} s into the measured `
+    + `run for ${r.cut} s (the gateway saw it down after ${r.down_after_ms} ms, up again ${r.up_after_restore_ms} ms `
+    + `after the restore): ${result ? Math.round(result.rps) : '?'} requests/s, ${result?.non2xx ?? '?'} non-2xx of `
+    + `${result?.requests ?? '?'}; PostgreSQL reads ${reads} for ${r.keys} distinct keys in use, `
+    + `${(reads / Number(r.keys)).toFixed(2)} per key; failed lookups ${n('user/failed') + n('membership/failed')}.`);
 }
 
 const LATENCY = [

@@ -18,6 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A TCP proxy on a local port in front of one service (Redis, PostgreSQL, an HTTP server), for fault injection: point
@@ -45,6 +47,9 @@ public final class TcpProxy implements AutoCloseable {
 	private final AtomicInteger refused = new AtomicInteger();
 
 	private final AtomicLong delayNanos = new AtomicLong();
+
+	private volatile Supplier<? extends Consumer<byte[]>> requestObserver = () -> (bytes) -> {
+	};
 
 	private volatile boolean cut;
 
@@ -88,6 +93,15 @@ public final class TcpProxy implements AutoCloseable {
 	public void restore() {
 		this.delayNanos.set(0);
 		this.cut = false;
+	}
+
+	/**
+	 * Shows every byte a client sends through the proxy to {@code observers}: one observer per connection, called
+	 * with the bytes in the order they arrive, from that connection's reader thread (e.g. to count the statements a
+	 * PostgreSQL client sends). Applies to connections opened from now on.
+	 */
+	public void observeRequests(Supplier<? extends Consumer<byte[]>> observers) {
+		this.requestObserver = observers;
 	}
 
 	/** Holds every chunk of bytes, in both directions, for {@code delay} before forwarding it. */
@@ -177,12 +191,13 @@ public final class TcpProxy implements AutoCloseable {
 			this.links.add(link);
 			this.accepted.incrementAndGet();
 		}
-		pump(link, client, upstream, "up");
-		pump(link, upstream, client, "down");
+		pump(link, client, upstream, "up", this.requestObserver.get());
+		pump(link, upstream, client, "down", (bytes) -> {
+		});
 	}
 
 	// A reader and a writer per direction, so a delay adds latency to each chunk without limiting throughput.
-	private void pump(Link link, Socket from, Socket to, String direction) {
+	private void pump(Link link, Socket from, Socket to, String direction, Consumer<byte[]> observer) {
 		BlockingQueue<Chunk> chunks = new LinkedBlockingQueue<>();
 		Thread reader = new Thread(() -> {
 			byte[] buffer = new byte[16 * 1024];
@@ -190,7 +205,9 @@ public final class TcpProxy implements AutoCloseable {
 				InputStream in = from.getInputStream();
 				int read;
 				while ((read = in.read(buffer)) >= 0) {
-					chunks.put(new Chunk(System.nanoTime(), Arrays.copyOf(buffer, read)));
+					byte[] bytes = Arrays.copyOf(buffer, read);
+					observer.accept(bytes);
+					chunks.put(new Chunk(System.nanoTime(), bytes));
 				}
 			}
 			catch (IOException ex) {
