@@ -9,8 +9,6 @@ import dev.tenantgate.invalidation.IdentityEventParser;
 import dev.tenantgate.invalidation.NatsEventSubscriber;
 import dev.tenantgate.role.db.BetterAuthRepository;
 import dev.tenantgate.role.db.SchemaPreset;
-import dev.tenantgate.role.local.LocalRoleCache;
-import dev.tenantgate.role.redis.RedisChangeTimes;
 import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
 import dev.tenantgate.support.BetterAuthFixtures;
@@ -19,12 +17,13 @@ import dev.tenantgate.support.TestDatabase;
 import dev.tenantgate.support.TestGuards;
 import dev.tenantgate.support.TestRedis;
 import dev.tenantgate.support.TestServices;
+import dev.tenantgate.trust.ChangeKey;
+import dev.tenantgate.trust.SharedChangeTimes;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.impl.NatsMessage;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactoryOptions;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,14 +92,13 @@ class RoleClaimTrustIntegrationTests {
 		this.redis = this.testRedis.template();
 		this.keys = this.testRedis.keys();
 		this.changes = new CountingChangeTimes(newChangeTimes());
-		this.resolver = new RoleResolver(new LocalRoleCache(1000, Duration.ofMinutes(1), Duration.ofSeconds(30)),
+		this.resolver = new RoleResolver(TestResolvers.trust(this.changes, this.clock),
 				new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
 						CLOCK_TOLERANCE),
-				this.changes, this.keys,
 				new BetterAuthRepository(databaseClient, SchemaPreset.PLURAL_SNAKE.mapping()),
 				TestGuards.permissive("redis", Duration.ofSeconds(2)),
-				TestGuards.permissive("postgres", Duration.ofSeconds(5)), this.clock);
-		this.resolver.setFillQuietPeriod(CLOCK_TOLERANCE);
+				TestGuards.permissive("postgres", Duration.ofSeconds(5)), this.clock,
+				new CacheSettings(1000, Duration.ofMinutes(1), Duration.ofSeconds(30)));
 		String user = fixtures.user("user");
 		String organization = fixtures.organization();
 		fixtures.member(user, organization, "viewer");
@@ -109,7 +107,7 @@ class RoleClaimTrustIntegrationTests {
 
 	@Test
 	void claimInTokenIssuedWhileListeningCountsWithoutAskingRedis() {
-		this.resolver.listeningForChangesSince(this.clock.millis());
+		this.resolver.trust().feedStarted(this.clock.millis());
 		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
 
 		ResolutionTrace trace = new ResolutionTrace();
@@ -121,7 +119,7 @@ class RoleClaimTrustIntegrationTests {
 
 	@Test
 	void changeHeardAfterTheTokenWasIssuedOverridesTheClaim() {
-		this.resolver.listeningForChangesSince(this.clock.millis());
+		this.resolver.trust().feedStarted(this.clock.millis());
 		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
 		this.clock.advance(Duration.ofSeconds(5));
 		this.resolver.membershipChanged(this.key, this.clock.millis()).block(Duration.ofSeconds(5));
@@ -133,7 +131,7 @@ class RoleClaimTrustIntegrationTests {
 
 	@Test
 	void organizationAndUserChangesHeardAfterTheTokenWasIssuedCountToo() {
-		this.resolver.listeningForChangesSince(this.clock.millis());
+		this.resolver.trust().feedStarted(this.clock.millis());
 		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
 		this.clock.advance(Duration.ofSeconds(5));
 		this.resolver.organizationChanged(this.key.organizationId(), this.clock.millis()).block(Duration.ofSeconds(5));
@@ -145,7 +143,7 @@ class RoleClaimTrustIntegrationTests {
 
 	@Test
 	void changeHeardBeforeTheTokenWasIssuedLeavesTheClaimStanding() {
-		this.resolver.listeningForChangesSince(this.clock.millis());
+		this.resolver.trust().feedStarted(this.clock.millis());
 		this.clock.advance(Duration.ofSeconds(2));
 		this.resolver.membershipChanged(this.key, this.clock.millis()).block(Duration.ofSeconds(5));
 		Instant issuedAt = this.clock.instant().plusSeconds(1);
@@ -156,10 +154,10 @@ class RoleClaimTrustIntegrationTests {
 	@Test
 	void tokenIssuedWithinTheClockToleranceOfTheSubscriptionIsCheckedAgainstRedis() {
 		long subscribed = this.clock.millis();
-		this.resolver.listeningForChangesSince(subscribed);
+		this.resolver.trust().feedStarted(subscribed);
 		Instant issuedAt = Instant.ofEpochMilli(subscribed + 200);
 		// Another instance heard a change this one missed (published just before its subscription took effect).
-		newChangeTimes().record(this.keys.membershipChange(this.key), subscribed + 500).block(Duration.ofSeconds(5));
+		newChangeTimes().record(this.key.change(), subscribed + 500).block(Duration.ofSeconds(5));
 
 		ResolutionTrace trace = new ResolutionTrace();
 		assertThat(claimed(issuedAt, trace)).isEqualTo(Membership.of("viewer"));
@@ -167,37 +165,65 @@ class RoleClaimTrustIntegrationTests {
 		assertThat(this.changes.reads.get()).isPositive();
 	}
 
-	@Test
-	void withoutAChangeFeedClaimsAreCheckedAgainstTheChangeTimesInRedis() {
+	@Test // with the feed off, claims used to be checked against the change times in Redis; now they age out instead
+	void withoutAChangeFeedAClaimCountsOnlyWhileYoungerThanTheInProcessTimeToLive() {
+		this.resolver.trust().feedOff(Duration.ofSeconds(10));
 		Instant issuedAt = this.clock.instant();
-		newChangeTimes().record(this.keys.organizationChange(this.key.organizationId()), this.clock.millis() + 1000)
-			.block(Duration.ofSeconds(5));
 
+		assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
+		assertThat(this.resolver.userChangedSince(this.key.userId(), issuedAt).block()).isFalse();
+
+		this.clock.advance(Duration.ofMillis(1));
 		assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
-		assertThat(this.changes.reads.get()).isPositive();
+		assertThat(this.resolver.userChangedSince(this.key.userId(), issuedAt).block()).isTrue();
+		assertThat(claimed(this.clock.instant(), new ResolutionTrace())).isEqualTo(Membership.of("owner"));
 	}
 
-	@Test
-	void whileNotListeningNoClaimCountsAndAfterReconnectOnlyNewerTokensDo() {
-		this.resolver.listeningForChangesSince(this.clock.millis());
+	@Test // a gap used to distrust every older token; now only a gap that could not be replayed does
+	void whileInterruptedNoClaimCountsAndAfterAnUnreplayedGapOnlyNewerTokensDo() {
+		this.resolver.trust().feedStarted(this.clock.millis());
 		Instant before = this.clock.instant().plus(CLOCK_TOLERANCE);
 		this.clock.advance(Duration.ofSeconds(5));
-		this.resolver.listeningForChangesSince(Long.MAX_VALUE);
+		this.resolver.trust().feedInterrupted();
 
 		assertThat(claimed(before, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
+		assertThat(claimed(this.clock.instant().plus(CLOCK_TOLERANCE), new ResolutionTrace()))
+			.isEqualTo(Membership.of("viewer"));
 
 		this.clock.advance(Duration.ofSeconds(5));
-		this.resolver.listeningForChangesSince(this.clock.millis());
+		this.resolver.gapNotReplayed(this.clock.millis());
 		assertThat(claimed(before, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
 		Instant after = this.clock.instant().plus(CLOCK_TOLERANCE);
 		assertThat(claimed(after, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
 	}
 
 	@Test
+	void afterAReplayedGapClaimsFromBeforeItCountAgainUnlessTheReplayHadAChange() {
+		this.resolver.trust().feedStarted(this.clock.millis());
+		Instant before = this.clock.instant().plus(CLOCK_TOLERANCE);
+		this.clock.advance(Duration.ofSeconds(5));
+		this.resolver.trust().feedInterrupted();
+		assertThat(claimed(before, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
+
+		this.clock.advance(Duration.ofSeconds(5));
+		this.resolver.trust().gapReplayed();
+		assertThat(claimed(before, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
+		assertThat(this.changes.reads).as("answered by what this instance heard").hasValue(0);
+
+		// The same, with a change of the gap among the replayed events.
+		this.resolver.trust().feedInterrupted();
+		this.resolver.membershipChanged(this.key, this.clock.millis() - 2000).block(Duration.ofSeconds(5));
+		this.resolver.trust().gapReplayed();
+		assertThat(claimed(before, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
+	}
+
+	@Test
 	void subscriberListensOnceNatsConfirmsTheSubscriptionAndTreatsADroppedEventAsAGap() throws Exception {
 		String prefix = "t" + TestDatabase.newId() + ".";
 		NatsEventSubscriber subscriber = new NatsEventSubscriber(services.natsUrl(), prefix, new IdentityEventParser(),
-				new IdentityEventHandler(this.resolver, Duration.ofMinutes(1), this.clock), this.resolver, this.clock);
+				new IdentityEventHandler(this.resolver, Duration.ofMinutes(1), this.clock), this.resolver, null, this.clock);
 		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
 		assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
 		subscriber.start();
@@ -215,12 +241,15 @@ class RoleClaimTrustIntegrationTests {
 			Instant later = issuedAt.plusSeconds(5);
 			assertThat(claimed(later, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
 
-			// The client dropped an event this instance was too slow for: tokens issued before now no longer prove.
+			// The client dropped an event this instance was too slow for, and there is no stream to replay it from:
+			// tokens issued before the gap closed no longer prove.
 			this.clock.advance(Duration.ofSeconds(10));
-			subscriber.messageDiscarded(null, NatsMessage.builder().subject(prefix + "member.removed").build());
+			subscriber.messageDiscarded(publisher, NatsMessage.builder().subject(prefix + "member.removed").build());
 			assertThat(claimed(later, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
-			assertThat(claimed(this.clock.instant().plus(CLOCK_TOLERANCE), new ResolutionTrace()))
-				.isEqualTo(Membership.of("owner"));
+			Instant afterTheGap = this.clock.instant().plus(CLOCK_TOLERANCE);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(claimed(afterTheGap, new ResolutionTrace())).isEqualTo(Membership.of("owner")));
+			assertThat(claimed(later, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
 		}
 		finally {
 			subscriber.stop();
@@ -231,46 +260,30 @@ class RoleClaimTrustIntegrationTests {
 		return this.resolver.membership(this.key, Membership.of("owner"), issuedAt, trace).block(Duration.ofSeconds(5));
 	}
 
-	private RedisChangeTimes newChangeTimes() {
-		return new RedisChangeTimes(this.redis, Duration.ofMinutes(30), Duration.ofMinutes(1), 1000);
+	private SharedChangeTimes newChangeTimes() {
+		return TestResolvers.changeTimes(this.testRedis);
 	}
 
-	/** The real Redis-backed change times, counting the lookups that may go to Redis. */
-	private static final class CountingChangeTimes implements ChangeTimes {
+	/** The real Redis-backed change times, counting the lookups that go to Redis. */
+	private static final class CountingChangeTimes implements SharedChangeTimes {
 
 		final AtomicInteger reads = new AtomicInteger();
 
-		private final ChangeTimes delegate;
+		private final SharedChangeTimes delegate;
 
-		CountingChangeTimes(ChangeTimes delegate) {
+		CountingChangeTimes(SharedChangeTimes delegate) {
 			this.delegate = delegate;
 		}
 
 		@Override
-		public @Nullable Long known(String key) {
-			this.reads.incrementAndGet();
-			return this.delegate.known(key);
-		}
-
-		@Override
-		public Mono<Long> latest(String key) {
+		public Mono<Long> latest(ChangeKey key) {
 			this.reads.incrementAndGet();
 			return this.delegate.latest(key);
 		}
 
 		@Override
-		public void remember(String key, long time) {
-			this.delegate.remember(key, time);
-		}
-
-		@Override
-		public Mono<Long> record(String key, long time) {
+		public Mono<Long> record(ChangeKey key, long time) {
 			return this.delegate.record(key, time);
-		}
-
-		@Override
-		public void clearMirror() {
-			this.delegate.clearMirror();
 		}
 
 	}

@@ -6,8 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.tenantgate.role.db.BetterAuthRepository;
-import dev.tenantgate.role.local.LocalRoleCache;
-import dev.tenantgate.role.redis.RedisChangeTimes;
 import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
 import dev.tenantgate.support.MutableClock;
@@ -33,6 +31,11 @@ import static org.mockito.Mockito.verify;
  * read that is in flight when an invalidation lands must not put its old answer back into the in-process cache or
  * into Redis. The database tier is a mock whose answer is a {@link Sinks.One} the test completes, so the read is in
  * flight exactly as long as the test wants.
+ * <p>
+ * Two guarantees keep a stale answer out of the in-process tier, and each test below fails without the one it names:
+ * dropping a key drops its load in flight (Caffeine does not put back a load whose entry was removed), and a
+ * database answer read within the quiet period after a known change is not kept ({@code TrustRules.mayKeep}). A
+ * change heard while a read is in flight trips both.
  * <p>
  * The resolvers share a clock the test moves forward by hand: the Redis fill guard refuses a fill whose read began
  * less than the clock tolerance (1 s) after the latest recorded change, so the "next read" steps move the clock past
@@ -77,7 +80,7 @@ class RoleResolverRaceIntegrationTests {
 
 		assertThat(inFlight.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("staff"));
 		Thread.sleep(FILL_CHANCE.toMillis());
-		assertThat(gateway.local.membership(KEY)).isNull();
+		assertThat(gateway.resolver.heldMembership(KEY)).isNull();
 		assertThat(redisValue(KEY)).isNull();
 
 		this.clock.advance(CLOCK_TOLERANCE.plusSeconds(1));
@@ -86,7 +89,7 @@ class RoleResolverRaceIntegrationTests {
 		newRead.tryEmitValue(Membership.of("viewer")).orThrow();
 
 		assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("viewer"));
-		assertThat(gateway.local.membership(KEY)).isEqualTo(Membership.of("viewer"));
+		assertThat(gateway.resolver.heldMembership(KEY)).isEqualTo(Membership.of("viewer"));
 		awaitRedisValue(KEY, "viewer@" + this.clock.millis());
 		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
@@ -103,15 +106,35 @@ class RoleResolverRaceIntegrationTests {
 		this.clock.advance(Duration.ofMillis(500)); // within the quiet period: a lagging replica's answer
 		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("staff"));
-		assertThat(gateway.local.membership(KEY)).isNull();
+		assertThat(gateway.resolver.heldMembership(KEY)).isNull();
 
 		this.clock.advance(CLOCK_TOLERANCE.plusSeconds(1)); // past it: cached
 		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
-		assertThat(gateway.local.membership(KEY)).isEqualTo(Membership.of("viewer"));
+		assertThat(gateway.resolver.heldMembership(KEY)).isEqualTo(Membership.of("viewer"));
 		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
 		verify(gateway.database, times(2)).membership(KEY);
+	}
+
+	@Test // issue-3
+	void changeDropsTheAnswerHeldInProcessSoTheNextRequestReadsIt() {
+		Instance gateway = new Instance();
+		given(gateway.database.membership(KEY)).willReturn(Mono.just(Membership.of("staff")),
+				Mono.just(Membership.of("viewer")));
+		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("staff"));
+		assertThat(gateway.resolver.heldMembership(KEY)).isEqualTo(Membership.of("staff"));
+
+		this.clock.advance(Duration.ofMillis(10));
+		gateway.resolver.membershipChanged(KEY, this.clock.millis()).block(Duration.ofSeconds(5));
+
+		assertThat(gateway.resolver.heldMembership(KEY)).isNull();
+		this.clock.advance(CLOCK_TOLERANCE.plusSeconds(1));
+		ResolutionTrace trace = new ResolutionTrace();
+		assertThat(gateway.resolver.membership(KEY, null, null, trace).block(Duration.ofSeconds(5)))
+			.isEqualTo(Membership.of("viewer"));
+		assertThat(trace.membershipSource()).isEqualTo("postgres");
 	}
 
 	@Test // issue-3
@@ -153,7 +176,7 @@ class RoleResolverRaceIntegrationTests {
 		read.tryEmitValue(Membership.of("staff")).orThrow();
 
 		assertThat(lookup.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("staff"));
-		assertThat(gateway.local.membership(KEY)).isEqualTo(Membership.of("staff"));
+		assertThat(gateway.resolver.heldMembership(KEY)).isEqualTo(Membership.of("staff"));
 		// Stamped with when the read began, not when it was written.
 		awaitRedisValue(KEY, "staff@" + readStartedAt);
 	}
@@ -174,7 +197,7 @@ class RoleResolverRaceIntegrationTests {
 	}
 
 	@Test
-	void distrustCachesSinceIgnoresRedisEntriesStampedBeforeAndUsesThoseStampedAfter() throws Exception {
+	void gapNotReplayedIgnoresRedisEntriesStampedBeforeAndUsesThoseStampedAfter() throws Exception {
 		Instance gateway = new Instance();
 		given(gateway.database.membership(KEY)).willReturn(Mono.just(Membership.of("staff")),
 				Mono.just(Membership.of("viewer")));
@@ -186,8 +209,8 @@ class RoleResolverRaceIntegrationTests {
 
 		this.clock.advance(Duration.ofMillis(1));
 		long since = this.clock.millis();
-		gateway.resolver.distrustCachesSince(since);
-		assertThat(gateway.local.membership(KEY)).isNull();
+		gateway.resolver.gapNotReplayed(since);
+		assertThat(gateway.resolver.heldMembership(KEY)).isNull();
 
 		this.clock.advance(Duration.ofMillis(5));
 		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
@@ -195,14 +218,20 @@ class RoleResolverRaceIntegrationTests {
 		verify(gateway.database, times(2)).membership(KEY);
 		awaitRedisValue(KEY, "viewer@" + this.clock.millis());
 
-		gateway.local.evictMembership(KEY);
-		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
+		// An instance that missed the same gap, with nothing held in-process, takes the entry read after it.
+		Instance other = new Instance();
+		other.resolver.gapNotReplayed(since);
+		ResolutionTrace trace = new ResolutionTrace();
+		assertThat(other.resolver.membership(KEY, null, null, trace).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("viewer"));
-		verify(gateway.database, times(2)).membership(KEY);
+		assertThat(trace.membershipSource()).isEqualTo("redis");
+		verify(other.database, times(0)).membership(KEY);
 	}
 
-	@Test // the Redis entry is stamped with when its read began, so a read in flight across the gap is not trusted
-	void distrustCachesSinceIgnoresAnswerReadBeforeItButFilledAfter() throws Exception {
+	// No change is known for the key, so only the dropped load keeps its answer out of memory; in Redis, the entry is
+	// stamped with when its read began, so a read in flight across the gap is not trusted.
+	@Test
+	void gapNotReplayedDropsAReadInFlightAcrossItFromBothTiers() throws Exception {
 		Instance gateway = new Instance();
 		Sinks.One<Membership> readDuringGap = Sinks.one();
 		given(gateway.database.membership(KEY)).willReturn(readDuringGap.asMono(), Mono.just(Membership.of("viewer")));
@@ -210,11 +239,11 @@ class RoleResolverRaceIntegrationTests {
 		CompletableFuture<Membership> inFlight = gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
 		verify(gateway.database, timeout(2000)).membership(KEY);
 		this.clock.advance(Duration.ofMillis(10));
-		gateway.resolver.distrustCachesSince(this.clock.millis());
+		gateway.resolver.gapNotReplayed(this.clock.millis());
 		this.clock.advance(Duration.ofMillis(10));
 		readDuringGap.tryEmitValue(Membership.of("staff")).orThrow();
 		assertThat(inFlight.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("staff"));
-		assertThat(gateway.local.membership(KEY)).isNull();
+		assertThat(gateway.resolver.heldMembership(KEY)).isNull();
 		Thread.sleep(FILL_CHANCE.toMillis());
 
 		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
@@ -223,14 +252,14 @@ class RoleResolverRaceIntegrationTests {
 	}
 
 	@Test
-	void distrustCachesSinceUsesRedisEntryStampedExactlyThen() {
+	void gapNotReplayedUsesRedisEntryStampedExactlyThen() {
 		Instance gateway = new Instance();
 		given(gateway.database.membership(KEY)).willReturn(Mono.just(Membership.of("staff")));
 		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("staff"));
 		awaitRedisValue(KEY, "staff@" + this.clock.millis());
 
-		gateway.resolver.distrustCachesSince(this.clock.millis());
+		gateway.resolver.gapNotReplayed(this.clock.millis());
 
 		assertThat(gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).block(Duration.ofSeconds(5)))
 			.isEqualTo(Membership.of("staff"));
@@ -247,10 +276,8 @@ class RoleResolverRaceIntegrationTests {
 			.untilAsserted(() -> assertThat(redisValue(key)).isEqualTo(expected));
 	}
 
-	/** One gateway instance: its own in-process cache and change-time mirror, the shared Redis and clock. */
+	/** One gateway instance: its own in-process tier and trust model, the shared Redis and clock. */
 	private final class Instance {
-
-		final LocalRoleCache local = new LocalRoleCache(1000, Duration.ofMinutes(1), Duration.ofSeconds(30));
 
 		final BetterAuthRepository database = mock(BetterAuthRepository.class);
 
@@ -260,11 +287,10 @@ class RoleResolverRaceIntegrationTests {
 			RoleResolverRaceIntegrationTests outer = RoleResolverRaceIntegrationTests.this;
 			RedisRoleStore store = new RedisRoleStore(outer.redis, outer.keys, Duration.ofMinutes(5),
 					Duration.ofMinutes(1), CLOCK_TOLERANCE);
-			RedisChangeTimes changes = new RedisChangeTimes(outer.redis, Duration.ofMinutes(30), Duration.ofMinutes(1),
-					1000);
-			this.resolver = new RoleResolver(this.local, store, changes, outer.keys, this.database,
-					TestGuards.permissive("redis", Duration.ofSeconds(2)),
-					TestGuards.permissive("postgres", Duration.ofSeconds(5)), outer.clock);
+			this.resolver = new RoleResolver(TestResolvers.trust(TestResolvers.changeTimes(outer.testRedis), outer.clock),
+					store, this.database, TestGuards.permissive("redis", Duration.ofSeconds(2)),
+					TestGuards.permissive("postgres", Duration.ofSeconds(5)), outer.clock,
+					new CacheSettings(1000, Duration.ofMinutes(1), Duration.ofSeconds(30)));
 		}
 
 	}

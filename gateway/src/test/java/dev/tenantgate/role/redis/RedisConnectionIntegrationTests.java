@@ -70,12 +70,13 @@ class RedisConnectionIntegrationTests {
 		this.proxy.blackhole();
 
 		// The first call opens the connection; Redis does not answer its handshake within the time limit.
-		StepVerifier.create(this.guard.guard(this.store.user("nobody", 0L))).expectError(TimeoutException.class).verify();
-		StepVerifier.create(this.guard.guard(this.store.user("nobody", 0L))).expectError(TimeoutException.class).verify();
+		StepVerifier.create(this.guard.guard(this.store.user("nobody"))).expectError(TimeoutException.class).verify();
+		StepVerifier.create(this.guard.guard(this.store.user("nobody"))).expectError(TimeoutException.class).verify();
 		this.proxy.restore();
 
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> StepVerifier
-			.create(TestGuards.permissive("redis", Duration.ofSeconds(2)).guard(this.store.user("nobody", 0L)))
+			.create(TestGuards.permissive("redis", Duration.ofSeconds(2)).guard(this.store.user("nobody")))
+			.assertNext((read) -> assertThat(read.value()).isNull())
 			.verifyComplete());
 		assertThat(this.dropped).as("errors of cancelled calls, logged as dropped").isEmpty();
 		assertThat(this.proxy.connectionsAccepted()).as("the opening the first call began was finished and used")
@@ -86,14 +87,15 @@ class RedisConnectionIntegrationTests {
 	void anOpeningThatFailsAfterItsCallGaveUpIsNotLoggedAsDropped() throws InterruptedException {
 		this.proxy.blackhole();
 
-		StepVerifier.create(this.guard.guard(this.store.user("nobody", 0L))).expectError(TimeoutException.class).verify();
+		StepVerifier.create(this.guard.guard(this.store.user("nobody"))).expectError(TimeoutException.class).verify();
 		// The opening gives up too (its handshake time limit is the command timeout, 1 s), after the call did.
 		Thread.sleep(2000);
 		this.proxy.restore();
 
 		assertThat(this.dropped).as("errors of cancelled calls, logged as dropped").isEmpty();
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> StepVerifier
-			.create(TestGuards.permissive("redis", Duration.ofSeconds(2)).guard(this.store.user("nobody", 0L)))
+			.create(TestGuards.permissive("redis", Duration.ofSeconds(2)).guard(this.store.user("nobody")))
+			.assertNext((read) -> assertThat(read.value()).isNull())
 			.verifyComplete());
 	}
 

@@ -2,15 +2,17 @@ package dev.tenantgate.role.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
+import dev.tenantgate.role.SharedRead;
 import dev.tenantgate.support.TestRedis;
+import dev.tenantgate.trust.ChangeKey;
+import dev.tenantgate.trust.TrustRules;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,13 +22,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The shared tier's one-round-trip read (entry and change times in one MGET), against a real Redis: it must answer
- * exactly as reading the change times first and the entry after does, and hand over every change time it read. And
- * its one-round-trip fill of a user and their membership: it must write exactly what the two fills write apart.
+ * The shared tier against a real Redis. A read hands over, in one round trip, the entry, its stamp and the change
+ * times of its keys, and the trust rules applied to them serve exactly the entries written after every change plus
+ * the clock tolerance (the reference). A fill is written only when no change was recorded for its keys since its read
+ * began, minus the clock tolerance, and with the time to live of its kind.
  */
 class RedisRoleStoreIntegrationTests {
 
 	private static final Duration TOLERANCE = Duration.ofSeconds(1);
+
+	private static final Duration TTL = Duration.ofMinutes(5);
+
+	private static final Duration NEGATIVE_TTL = Duration.ofSeconds(30);
 
 	private static final long NOW = 1_800_000_000_000L;
 
@@ -47,26 +54,25 @@ class RedisRoleStoreIntegrationTests {
 	void connect() {
 		this.redis = this.testRedis.template();
 		this.keys = this.testRedis.keys();
-		this.store = new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofSeconds(30),
-				TOLERANCE);
+		this.store = new RedisRoleStore(this.redis, this.keys, TTL, NEGATIVE_TTL, TOLERANCE);
 	}
 
 	@Test
-	void membershipReadWithItsChangeTimesAnswersAsTheTwoStepRead() {
+	void membershipReadHandsOverItsEntryAndEveryChangeTimeAndTheRulesServeOnlyEntriesAfterTheChanges() {
 		int served = 0;
 		int refused = 0;
 		for (MembershipCase grid : membershipGrid()) {
-			MembershipKey key = grid.key();
-			Map<String, Long> handed = new HashMap<>();
+			SharedRead<Membership> read = this.store.membership(grid.key()).block(Duration.ofSeconds(5));
 
-			Membership oneTrip = this.store.membership(key, handed::put).block(Duration.ofSeconds(5));
-			Membership twoSteps = this.store.membership(key, Math.max(grid.memberChange(), grid.organizationChange()))
-				.block(Duration.ofSeconds(5));
-
-			assertThat(oneTrip).as("%s", grid).isEqualTo(twoSteps);
-			assertThat(handed).containsExactlyInAnyOrderEntriesOf(Map.of(this.keys.membershipChange(key),
-					grid.memberChange(), this.keys.organizationChange(key.organizationId()), grid.organizationChange()));
-			if (oneTrip != null) {
+			assertThat(read).as("%s", grid)
+				.isEqualTo(new SharedRead<>(grid.cached() ? Membership.of("staff") : null, grid.cached() ? NOW : 0,
+						grid.memberChange(), grid.organizationChange()));
+			boolean counts = read.value() != null && TrustRules.sharedEntryCounts(read.readStartedAt(),
+					Math.max(read.firstChange(), read.secondChange()), 0, TOLERANCE.toMillis());
+			boolean reference = grid.cached() && grid.memberChange() < NOW - TOLERANCE.toMillis()
+					&& grid.organizationChange() < NOW - TOLERANCE.toMillis();
+			assertThat(counts).as("%s", grid).isEqualTo(reference);
+			if (counts) {
 				served++;
 			}
 			else if (grid.cached()) {
@@ -79,61 +85,103 @@ class RedisRoleStoreIntegrationTests {
 	}
 
 	@Test
-	void userReadWithItsChangeTimeAnswersAsTheTwoStepRead() {
+	void userReadHandsOverItsEntryAndItsChangeTime() {
+		PlatformUser admin = new PlatformUser(true, Set.of("admin"), false, null);
 		List<String> answers = new ArrayList<>();
 		int caseNumber = 0;
 		for (Long change : CHANGE_TIMES) {
 			String userId = "user" + caseNumber++;
-			set(this.keys.user(userId), RoleValueCodec.encode(new PlatformUser(true, Set.of("admin"), false, null), NOW));
-			setChange(this.keys.userChange(userId), change);
-			Map<String, Long> handed = new HashMap<>();
+			set(this.keys.user(userId), RoleValueCodec.encode(admin, NOW));
+			setChange(new ChangeKey.User(userId), change);
 
-			PlatformUser oneTrip = this.store.user(userId, handed::put).block(Duration.ofSeconds(5));
+			SharedRead<PlatformUser> read = this.store.user(userId).block(Duration.ofSeconds(5));
 
-			assertThat(oneTrip).isEqualTo(this.store.user(userId, change).block(Duration.ofSeconds(5)));
-			assertThat(handed).containsExactly(Map.entry(this.keys.userChange(userId), change));
-			answers.add((oneTrip != null) ? "served" : "refused");
+			assertThat(read).isEqualTo(new SharedRead<>(admin, NOW, change, 0));
+			answers.add(TrustRules.sharedEntryCounts(read.readStartedAt(), read.firstChange(), 0, TOLERANCE.toMillis())
+					? "served" : "refused");
 		}
 		assertThat(answers).containsExactly("served", "served", "served", "refused", "refused", "refused");
+		assertThat(this.store.user("absent").block(Duration.ofSeconds(5))).isEqualTo(new SharedRead<>(null, 0, 0, 0));
 	}
 
 	@Test
-	void batchReadAnswersEachMembershipAsItsOwnReadDoes() {
-		List<MembershipKey> batch = new ArrayList<>();
-		Map<MembershipKey, Membership> expected = new HashMap<>();
-		Map<String, Long> expectedHanded = new HashMap<>();
-		for (MembershipCase grid : membershipGrid()) {
-			Membership own = this.store.membership(grid.key(), expectedHanded::put).block(Duration.ofSeconds(5));
-			if (own != null) {
-				expected.put(grid.key(), own);
+	void valueThatDoesNotDecodeIsAMissAndAChangeTimeThatIsNotATimeCountsAsAChangeNow() {
+		set(this.keys.user("malformed"), "admin|x");
+		assertThat(this.store.user("malformed").block(Duration.ofSeconds(5)).value()).isNull();
+
+		set(this.keys.user("odd-change"), RoleValueCodec.encode(PlatformUser.UNKNOWN, NOW));
+		set(this.keys.change(new ChangeKey.User("odd-change")), "soon");
+		SharedRead<PlatformUser> read = this.store.user("odd-change").block(Duration.ofSeconds(5));
+		assertThat(read.value()).isEqualTo(PlatformUser.UNKNOWN);
+		assertThat(TrustRules.sharedEntryCounts(read.readStartedAt(), read.firstChange(), 0, TOLERANCE.toMillis()))
+			.isFalse();
+	}
+
+	@Test
+	void fillIsWrittenOnlyWhenNoChangeWasRecordedSinceItsReadBeganMinusTheTolerance() {
+		int written = 0;
+		int refused = 0;
+		int n = 0;
+		for (long userChange : CHANGE_TIMES) {
+			for (boolean positive : List.of(true, false)) {
+				String userId = "fill-u" + n++;
+				setChange(new ChangeKey.User(userId), userChange);
+				PlatformUser user = positive ? new PlatformUser(true, Set.of("user"), false, null) : PlatformUser.UNKNOWN;
+
+				boolean put = this.store.putUser(userId, user, NOW).block(Duration.ofSeconds(5));
+
+				String grid = "user change " + userChange + ", positive " + positive;
+				assertThat(put).as(grid).isEqualTo(userChange < NOW - TOLERANCE.toMillis());
+				assertEntry(this.keys.user(userId), put ? RoleValueCodec.encode(user, NOW) : null,
+						positive ? TTL : NEGATIVE_TTL, grid);
+				written += put ? 1 : 0;
+				refused += put ? 0 : 1;
 			}
-			batch.add(grid.key());
 		}
-		Map<String, Long> handed = new HashMap<>();
+		for (long memberChange : CHANGE_TIMES) {
+			for (long organizationChange : CHANGE_TIMES) {
+				for (boolean positive : List.of(true, false)) {
+					MembershipKey key = new MembershipKey("fill-m" + n, "fill-o" + n);
+					n++;
+					setChange(key.change(), memberChange);
+					setChange(key.organizationChange(), organizationChange);
+					Membership membership = positive ? new Membership(Set.of("staff")) : Membership.NONE;
 
-		Map<MembershipKey, Membership> found = this.store.memberships(batch, (key) -> 0, handed::put)
-			.block(Duration.ofSeconds(5));
+					boolean put = this.store.putMembership(key, membership, NOW).block(Duration.ofSeconds(5));
 
-		assertThat(found).isEqualTo(expected);
-		assertThat(handed).isEqualTo(expectedHanded);
-		assertThat(found).hasSizeBetween(6, batch.size() - 6);
+					String grid = "member change " + memberChange + ", organization change " + organizationChange
+							+ ", positive " + positive;
+					assertThat(put).as(grid).isEqualTo(memberChange < NOW - TOLERANCE.toMillis()
+							&& organizationChange < NOW - TOLERANCE.toMillis());
+					assertEntry(this.keys.membership(key), put ? RoleValueCodec.encode(membership, NOW) : null,
+							positive ? TTL : NEGATIVE_TTL, grid);
+					written += put ? 1 : 0;
+					refused += put ? 0 : 1;
+				}
+			}
+		}
+		assertThat(written).as("entries written").isPositive();
+		assertThat(refused).as("entries refused").isPositive();
 	}
 
 	@Test
-	void batchReadRefusesAnEntryFromBeforeAChangeKnownInProcess() {
-		PlatformUser admin = new PlatformUser(true, Set.of("admin"), false, null);
-		set(this.keys.user("known-change"), RoleValueCodec.encode(admin, NOW));
-		set(this.keys.user("no-change"), RoleValueCodec.encode(admin, NOW));
-		set(this.keys.user("old-change"), RoleValueCodec.encode(admin, NOW));
-		Map<String, Long> known = Map.of("known-change", NOW + 5_000, "old-change", NOW - 60_000);
+	void evictionsDropTheirEntriesAndNoOther() {
+		MembershipKey a = new MembershipKey("ev-a", "ev-org");
+		MembershipKey b = new MembershipKey("ev-b", "ev-org");
+		MembershipKey elsewhere = new MembershipKey("ev-a", "ev-other");
+		for (MembershipKey key : List.of(a, b, elsewhere)) {
+			this.store.putMembership(key, Membership.of("staff"), NOW).block(Duration.ofSeconds(5));
+		}
+		this.store.putUser("ev-a", PlatformUser.UNKNOWN, NOW).block(Duration.ofSeconds(5));
 
-		Map<String, PlatformUser> found = this.store
-			.users(List.of("known-change", "no-change", "old-change", "absent"),
-					(userId) -> known.getOrDefault(userId, 0L), (key, time) -> {
-					})
-			.block(Duration.ofSeconds(5));
-
-		assertThat(found).containsOnlyKeys("no-change", "old-change");
+		assertThat(this.store.evictOrganization("ev-org").block(Duration.ofSeconds(5))).isEqualTo(2);
+		assertThat(this.store.membership(a).block(Duration.ofSeconds(5)).value()).isNull();
+		assertThat(this.store.membership(b).block(Duration.ofSeconds(5)).value()).isNull();
+		assertThat(this.store.membership(elsewhere).block(Duration.ofSeconds(5)).value()).isNotNull();
+		assertThat(this.store.evictMembership(elsewhere).block(Duration.ofSeconds(5))).isEqualTo(1);
+		assertThat(this.store.membership(elsewhere).block(Duration.ofSeconds(5)).value()).isNull();
+		assertThat(this.store.evictUser("ev-a").block(Duration.ofSeconds(5))).isEqualTo(1);
+		assertThat(this.store.user("ev-a").block(Duration.ofSeconds(5)).value()).isNull();
 	}
 
 	/**
@@ -149,8 +197,8 @@ class RedisRoleStoreIntegrationTests {
 					if (cached) {
 						set(this.keys.membership(key), RoleValueCodec.encode(Membership.of("staff"), NOW));
 					}
-					setChange(this.keys.membershipChange(key), memberChange);
-					setChange(this.keys.organizationChange(key.organizationId()), organizationChange);
+					setChange(key.change(), memberChange);
+					setChange(key.organizationChange(), organizationChange);
 					cases.add(new MembershipCase(key, memberChange, organizationChange, cached));
 				}
 			}
@@ -158,57 +206,14 @@ class RedisRoleStoreIntegrationTests {
 		return cases;
 	}
 
-	@Test
-	void userAndMembershipFilledTogetherAreWrittenExactlyAsFilledApart() {
-		int written = 0;
-		int refused = 0;
-		int n = 0;
-		for (long userChange : CHANGE_TIMES) {
-			for (long memberChange : CHANGE_TIMES) {
-				for (long organizationChange : List.of(0L, NOW - 1, NOW + 5_000)) {
-					for (boolean member : List.of(true, false)) {
-						MembershipKey together = new MembershipKey("together-u" + n, "together-o" + n);
-						MembershipKey apart = new MembershipKey("apart-u" + n, "apart-o" + n);
-						n++;
-						for (MembershipKey key : List.of(together, apart)) {
-							setChange(this.keys.userChange(key.userId()), userChange);
-							setChange(this.keys.membershipChange(key), memberChange);
-							setChange(this.keys.organizationChange(key.organizationId()), organizationChange);
-						}
-						PlatformUser user = member ? new PlatformUser(true, Set.of("user"), false, null)
-								: PlatformUser.UNKNOWN;
-						Membership membership = member ? new Membership(Set.of("staff")) : Membership.NONE;
-
-						long bits = this.store.putUserWithMembership(together, user, membership, NOW)
-							.block(Duration.ofSeconds(5));
-						boolean userApart = this.store.putUser(apart.userId(), user, NOW).block(Duration.ofSeconds(5));
-						boolean membershipApart = this.store.putMembership(apart, membership, NOW)
-							.block(Duration.ofSeconds(5));
-
-						String grid = "user change " + userChange + ", member change " + memberChange
-								+ ", organization change " + organizationChange + ", member " + member;
-						assertThat(bits).as(grid).isEqualTo((userApart ? 1L : 0L) + (membershipApart ? 2L : 0L));
-						assertSameEntry(this.keys.user(together.userId()), this.keys.user(apart.userId()), grid);
-						assertSameEntry(this.keys.membership(together), this.keys.membership(apart), grid);
-						written += Long.bitCount(bits);
-						refused += 2 - Long.bitCount(bits);
-					}
-				}
-			}
+	/** The value expected (or none), with an expiry within a second of the one expected (the fill just ran). */
+	private void assertEntry(String key, String expected, Duration expiry, String grid) {
+		assertThat(this.redis.opsForValue().get(key).blockOptional(Duration.ofSeconds(5))).as(grid)
+			.isEqualTo(Optional.ofNullable(expected));
+		if (expected != null) {
+			assertThat(this.redis.getExpire(key).block(Duration.ofSeconds(5)).toMillis()).as(grid)
+				.isCloseTo(expiry.toMillis(), within(1000L));
 		}
-		assertThat(written).as("entries written").isPositive();
-		assertThat(refused).as("entries refused").isPositive();
-	}
-
-	/** The same value (or none), and an expiry within a second of the other's (both fills just ran). */
-	private void assertSameEntry(String together, String apart, String grid) {
-		assertThat(this.redis.opsForValue().get(together).blockOptional(Duration.ofSeconds(5))).as(grid)
-			.isEqualTo(this.redis.opsForValue().get(apart).blockOptional(Duration.ofSeconds(5)));
-		assertThat(expiryMillis(together)).as(grid).isCloseTo(expiryMillis(apart), within(1000L));
-	}
-
-	private long expiryMillis(String key) {
-		return this.redis.getExpire(key).blockOptional(Duration.ofSeconds(5)).map(Duration::toMillis).orElse(-1L);
 	}
 
 	private record MembershipCase(MembershipKey key, long memberChange, long organizationChange, boolean cached) {
@@ -218,9 +223,9 @@ class RedisRoleStoreIntegrationTests {
 		this.redis.opsForValue().set(key, value, Duration.ofMinutes(1)).block(Duration.ofSeconds(5));
 	}
 
-	private void setChange(String key, long time) {
+	private void setChange(ChangeKey key, long time) {
 		if (time > 0) {
-			set(key, Long.toString(time));
+			set(this.keys.change(key), Long.toString(time));
 		}
 	}
 
