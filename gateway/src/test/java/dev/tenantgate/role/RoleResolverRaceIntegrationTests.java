@@ -73,7 +73,7 @@ class RoleResolverRaceIntegrationTests {
 		given(gateway.database.membership(KEY)).willReturn(oldRead.asMono(), newRead.asMono());
 
 		CompletableFuture<Membership> inFlight = gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
-		verify(gateway.database, timeout(2000)).membership(KEY);
+		verify(gateway.database, timeout(10_000)).membership(KEY);
 		this.clock.advance(Duration.ofMillis(10));
 		gateway.resolver.membershipChanged(KEY, this.clock.millis()).block(Duration.ofSeconds(5));
 		oldRead.tryEmitValue(Membership.of("staff")).orThrow();
@@ -85,7 +85,7 @@ class RoleResolverRaceIntegrationTests {
 
 		this.clock.advance(CLOCK_TOLERANCE.plusSeconds(1));
 		CompletableFuture<Membership> next = gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
-		verify(gateway.database, timeout(2000).times(2)).membership(KEY);
+		verify(gateway.database, timeout(10_000).times(2)).membership(KEY);
 		newRead.tryEmitValue(Membership.of("viewer")).orThrow();
 
 		assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo(Membership.of("viewer"));
@@ -147,7 +147,7 @@ class RoleResolverRaceIntegrationTests {
 		given(invalidator.database.membership(KEY)).willReturn(Mono.just(Membership.of("viewer")));
 
 		CompletableFuture<Membership> inFlight = reader.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
-		verify(reader.database, timeout(2000)).membership(KEY);
+		verify(reader.database, timeout(10_000)).membership(KEY);
 		this.clock.advance(Duration.ofMillis(10));
 		invalidator.resolver.membershipChanged(KEY, this.clock.millis()).block(Duration.ofSeconds(5));
 		oldRead.tryEmitValue(Membership.of("staff")).orThrow();
@@ -172,7 +172,7 @@ class RoleResolverRaceIntegrationTests {
 
 		long readStartedAt = this.clock.millis();
 		CompletableFuture<Membership> lookup = gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
-		verify(gateway.database, timeout(2000)).membership(KEY);
+		verify(gateway.database, timeout(10_000)).membership(KEY);
 		this.clock.advance(Duration.ofMillis(10));
 		read.tryEmitValue(Membership.of("staff")).orThrow();
 
@@ -238,7 +238,7 @@ class RoleResolverRaceIntegrationTests {
 		given(gateway.database.membership(KEY)).willReturn(readDuringGap.asMono(), Mono.just(Membership.of("viewer")));
 
 		CompletableFuture<Membership> inFlight = gateway.resolver.membership(KEY, null, null, new ResolutionTrace()).toFuture();
-		verify(gateway.database, timeout(2000)).membership(KEY);
+		verify(gateway.database, timeout(10_000)).membership(KEY);
 		this.clock.advance(Duration.ofMillis(10));
 		gateway.resolver.gapNotReplayed(this.clock.millis());
 		this.clock.advance(Duration.ofMillis(10));

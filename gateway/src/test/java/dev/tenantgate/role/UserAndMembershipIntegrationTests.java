@@ -81,8 +81,8 @@ class UserAndMembershipIntegrationTests {
 		RoleResolver.UserAndMembershipLookups lookups = this.resolver.userAndMembership(KEY, null, null, trace);
 
 		// Neither read has answered, and both have begun.
-		verify(this.database, timeout(5000)).user(KEY.userId());
-		verify(this.database, timeout(5000)).membership(KEY);
+		verify(this.database, timeout(10_000)).user(KEY.userId());
+		verify(this.database, timeout(10_000)).membership(KEY);
 		assertThat(lookups.membership()).isNotNull();
 		membershipRead.tryEmitValue(STAFF).orThrow();
 		userRead.tryEmitValue(USER).orThrow();
@@ -118,8 +118,8 @@ class UserAndMembershipIntegrationTests {
 			}
 		}
 		for (MembershipKey key : keys) {
-			verify(this.database, timeout(5000)).user(key.userId());
-			verify(this.database, timeout(5000)).membership(key);
+			verify(this.database, timeout(10_000)).user(key.userId());
+			verify(this.database, timeout(10_000)).membership(key);
 		}
 		for (int i = 0; i < keys.size(); i++) {
 			userReads.get(i).tryEmitValue(USER).orThrow();
@@ -197,8 +197,8 @@ class UserAndMembershipIntegrationTests {
 
 		RoleResolver.UserAndMembershipLookups lookups = this.resolver.userAndMembership(KEY, null, null,
 				new ResolutionTrace());
-		verify(this.database, timeout(5000)).user(KEY.userId());
-		verify(this.database, timeout(5000)).membership(KEY);
+		verify(this.database, timeout(10_000)).user(KEY.userId());
+		verify(this.database, timeout(10_000)).membership(KEY);
 		this.clock.advance(Duration.ofMillis(10));
 		this.resolver.membershipChanged(KEY, this.clock.millis()).block(Duration.ofSeconds(5));
 		membershipRead.tryEmitValue(STAFF).orThrow();
