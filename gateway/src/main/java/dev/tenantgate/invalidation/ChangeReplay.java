@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.BiConsumer;
 
+import io.nats.client.BaseConsumeOptions;
 import io.nats.client.Connection;
 import io.nats.client.FetchConsumeOptions;
 import io.nats.client.FetchConsumer;
@@ -38,7 +39,8 @@ public final class ChangeReplay {
 
 	private static final int BATCH = 1000;
 
-	private static final long FETCH_WAIT_MILLIS = 500;
+	// The shortest wait the client accepts (1 s): a shorter one fails every fetch, and with it every replay.
+	private static final long FETCH_WAIT_MILLIS = BaseConsumeOptions.MIN_EXPIRES_MILLS;
 
 	private final String stream;
 
