@@ -122,10 +122,15 @@ public final class ChangeReplay {
 	 * @return how many were replayed
 	 */
 	int replay(Connection conn, long from, BiConsumer<Message, Long> apply) throws Exception {
-		OrderedConsumerContext consumer = conn.getStreamContext(this.stream)
-			.createOrderedConsumer(new OrderedConsumerConfiguration().filterSubjects(this.subjects)
-				.deliverPolicy(DeliverPolicy.ByStartTime)
-				.startTime(Instant.ofEpochMilli(from).atZone(ZoneOffset.UTC)));
+		OrderedConsumerConfiguration configuration = new OrderedConsumerConfiguration()
+			.deliverPolicy(DeliverPolicy.ByStartTime)
+			.startTime(Instant.ofEpochMilli(from).atZone(ZoneOffset.UTC));
+		// A server before 2.10 takes one filter subject at most: there, the whole stream is read, other subjects skipped.
+		boolean filtered = conn.getServerInfo().isSameOrNewerThanVersion("2.10.0");
+		if (filtered) {
+			configuration.filterSubjects(this.subjects);
+		}
+		OrderedConsumerContext consumer = conn.getStreamContext(this.stream).createOrderedConsumer(configuration);
 		int replayed = 0;
 		for (;;) {
 			try (FetchConsumer fetch = consumer
@@ -135,8 +140,10 @@ public final class ChangeReplay {
 					return replayed;
 				}
 				while (message != null) {
-					apply.accept(message, message.metaData().timestamp().toInstant().toEpochMilli());
-					replayed++;
+					if (filtered || this.subjects.contains(message.getSubject())) {
+						apply.accept(message, message.metaData().timestamp().toInstant().toEpochMilli());
+						replayed++;
+					}
 					if (message.metaData().pendingCount() == 0) {
 						return replayed;
 					}
