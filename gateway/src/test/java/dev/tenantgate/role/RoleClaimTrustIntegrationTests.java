@@ -1,9 +1,14 @@
 package dev.tenantgate.role;
 
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tenantgate.invalidation.ChangeReplay;
+import dev.tenantgate.invalidation.IdentityEvent;
 import dev.tenantgate.invalidation.IdentityEventHandler;
 import dev.tenantgate.invalidation.IdentityEventParser;
 import dev.tenantgate.invalidation.NatsEventSubscriber;
@@ -20,7 +25,10 @@ import dev.tenantgate.support.TestServices;
 import dev.tenantgate.trust.ChangeKey;
 import dev.tenantgate.trust.SharedChangeTimes;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.NatsMessage;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -254,6 +262,67 @@ class RoleClaimTrustIntegrationTests {
 		finally {
 			subscriber.stop();
 		}
+	}
+
+	@Test
+	void onStartTheStreamIsReplayedSoClaimsInTokensIssuedBeforeTheStartCountUnlessAChangeFollowedThem() throws Exception {
+		String prefix = "t" + TestDatabase.newId() + ".";
+		String stream = "T" + TestDatabase.newId();
+		List<String> subjects = Arrays.stream(IdentityEvent.Type.values())
+			.map((type) -> prefix + type.subject())
+			.toList();
+		String unchangedUser = fixtures.user("user");
+		fixtures.member(unchangedUser, this.key.organizationId(), "viewer");
+		MembershipKey unchanged = new MembershipKey(unchangedUser, this.key.organizationId());
+		try (Connection publisher = Nats.connect(services.natsUrl())) {
+			JetStreamManagement streams = publisher.jetStreamManagement();
+			streams.addStream(StreamConfiguration.builder()
+				.name(stream)
+				.subjects(subjects)
+				.storageType(StorageType.Memory)
+				.maxAge(Duration.ofHours(1))
+				.build());
+			try {
+				// The stream's times are the server's: this instance's clock follows the real one from here on.
+				Duration behind = Duration.between(this.clock.instant(), Instant.now());
+				this.clock.advance(behind.isNegative() ? Duration.ZERO : behind);
+				Instant issuedBeforeStart = this.clock.instant();
+				// A change made before this instance started, captured by the stream only.
+				publisher.jetStream().publish(prefix + "member.role.changed", ("{\"userId\":\"" + this.key.userId()
+						+ "\",\"organizationId\":\"" + this.key.organizationId()
+						+ "\",\"role\":\"viewer\",\"previousRole\":\"owner\",\"occurredAt\":"
+						+ (issuedBeforeStart.toEpochMilli() + 1000) + "}").getBytes(StandardCharsets.UTF_8));
+				this.clock.advance(Duration.ofMinutes(1));
+				Instant issuedAfterTheChange = this.clock.instant();
+
+				NatsEventSubscriber subscriber = new NatsEventSubscriber(services.natsUrl(), prefix,
+						new IdentityEventParser(),
+						new IdentityEventHandler(this.resolver, Duration.ofMinutes(1), this.clock), this.resolver,
+						new ChangeReplay(stream, subjects, Duration.ofHours(1), StorageType.Memory, false), this.clock);
+				assertThat(claimed(unchanged, issuedBeforeStart)).as("not listening yet").isEqualTo(Membership.of("viewer"));
+				subscriber.start();
+				try {
+					await().atMost(Duration.ofSeconds(15))
+						.untilAsserted(() -> assertThat(claimed(unchanged, issuedBeforeStart))
+							.as("a token issued before the start, after the stream began").isEqualTo(Membership.of("owner")));
+					assertThat(claimed(this.key, issuedBeforeStart)).as("the replayed change is enforced")
+						.isEqualTo(Membership.of("viewer"));
+					assertThat(claimed(this.key, issuedAfterTheChange)).isEqualTo(Membership.of("owner"));
+					assertThat(subscriber.handler().counts()).containsEntry("member.role.changed", 1L);
+				}
+				finally {
+					subscriber.stop();
+				}
+			}
+			finally {
+				streams.deleteStream(stream);
+			}
+		}
+	}
+
+	private Membership claimed(MembershipKey key, Instant issuedAt) {
+		return this.resolver.membership(key, Membership.of("owner"), issuedAt, new ResolutionTrace())
+			.block(Duration.ofSeconds(5));
 	}
 
 	private Membership claimed(Instant issuedAt, ResolutionTrace trace) {
