@@ -1,6 +1,7 @@
 package dev.tenantgate.role;
 
 import java.time.Duration;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import dev.tenantgate.role.redis.RedisKeys;
 import dev.tenantgate.role.redis.RedisRoleStore;
 import dev.tenantgate.support.BetterAuthFixtures;
 import dev.tenantgate.support.MutableClock;
+import dev.tenantgate.support.TcpProxy;
 import dev.tenantgate.support.TestDatabase;
 import dev.tenantgate.support.TestGuards;
 import dev.tenantgate.support.TestRedis;
@@ -315,6 +317,78 @@ class RoleClaimTrustIntegrationTests {
 				}
 			}
 			finally {
+				streams.deleteStream(stream);
+			}
+		}
+	}
+
+	@Test // a gap used to drop every cached answer and distrust every older token; a gap replayed keeps them
+	void aGapReplayedFromTheStreamKeepsWhatIsCachedAndEnforcesTheChangesMadeDuringIt() throws Exception {
+		String prefix = "t" + TestDatabase.newId() + ".";
+		String stream = "T" + TestDatabase.newId();
+		List<String> subjects = Arrays.stream(IdentityEvent.Type.values())
+			.map((type) -> prefix + type.subject())
+			.toList();
+		String unchangedUser = fixtures.user("user");
+		fixtures.member(unchangedUser, this.key.organizationId(), "viewer");
+		MembershipKey unchanged = new MembershipKey(unchangedUser, this.key.organizationId());
+		URI nats = URI.create(services.natsUrl());
+		try (Connection publisher = Nats.connect(services.natsUrl());
+				TcpProxy proxy = TcpProxy.start("nats", nats.getHost(), nats.getPort())) {
+			JetStreamManagement streams = publisher.jetStreamManagement();
+			streams.addStream(StreamConfiguration.builder()
+				.name(stream)
+				.subjects(subjects)
+				.storageType(StorageType.Memory)
+				.maxAge(Duration.ofHours(1))
+				.build());
+			NatsEventSubscriber subscriber = new NatsEventSubscriber("nats://127.0.0.1:" + proxy.port(), prefix,
+					new IdentityEventParser(), new IdentityEventHandler(this.resolver, Duration.ofMinutes(1), this.clock),
+					this.resolver, new ChangeReplay(stream, subjects, Duration.ofHours(1), StorageType.Memory, false),
+					this.clock);
+			try {
+				// The stream's times are the server's. A gap is replayed from 16 s before its disconnect is noticed (a
+				// silent loss is noticed that late, NatsEventSubscriber.DETECTION_MILLIS), and a stream created later
+				// cannot cover it: this instance's clock runs 16 s ahead of the real one, so the stream, created just
+				// now, covers the gap, and the change published in it is after the gap's start.
+				Duration behind = Duration.between(this.clock.instant(), Instant.now()).plusSeconds(16);
+				this.clock.advance(behind.isNegative() ? Duration.ZERO : behind);
+				Instant issuedBeforeTheGap = this.clock.instant();
+				subscriber.start();
+				await().atMost(Duration.ofSeconds(15))
+					.untilAsserted(() -> assertThat(claimed(unchanged, issuedBeforeTheGap)).isEqualTo(Membership.of("owner")));
+				assertThat(this.resolver.user(unchangedUser, new ResolutionTrace()).block(Duration.ofSeconds(5)).exists())
+					.isTrue();
+				assertThat(this.resolver.membership(unchanged, null, null, new ResolutionTrace())
+					.block(Duration.ofSeconds(5))).isEqualTo(Membership.of("viewer"));
+
+				proxy.cut();
+				await().atMost(Duration.ofSeconds(15))
+					.untilAsserted(() -> assertThat(claimed(unchanged, issuedBeforeTheGap)).as("no claim counts in a gap")
+						.isEqualTo(Membership.of("viewer")));
+				// Time passes: had the gap not been replayed, only tokens issued from its end would count.
+				this.clock.advance(Duration.ofSeconds(1));
+				// A change this instance does not hear: its connection is down; the stream captures it.
+				publisher.jetStream().publish(prefix + "member.role.changed", ("{\"userId\":\"" + this.key.userId()
+						+ "\",\"organizationId\":\"" + this.key.organizationId()
+						+ "\",\"role\":\"viewer\",\"previousRole\":\"owner\",\"occurredAt\":"
+						+ this.clock.millis() + "}").getBytes(StandardCharsets.UTF_8));
+				proxy.restore();
+
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(claimed(unchanged, issuedBeforeTheGap))
+						.as("the gap replayed: claims from before it count again").isEqualTo(Membership.of("owner")));
+				assertThat(claimed(this.key, issuedBeforeTheGap)).as("the change made during the gap is enforced")
+					.isEqualTo(Membership.of("viewer"));
+				assertThat(this.resolver.heldUser(unchangedUser)).as("what was cached is kept").isNotNull();
+				ResolutionTrace trace = new ResolutionTrace();
+				assertThat(this.resolver.membership(unchanged, null, null, trace).block(Duration.ofSeconds(5)))
+					.isEqualTo(Membership.of("viewer"));
+				assertThat(trace.membershipSource()).isEqualTo("local");
+				assertThat(subscriber.handler().counts()).containsEntry("member.role.changed", 1L);
+			}
+			finally {
+				subscriber.stop();
 				streams.deleteStream(stream);
 			}
 		}
