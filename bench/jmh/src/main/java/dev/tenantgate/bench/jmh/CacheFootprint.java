@@ -104,7 +104,7 @@ public final class CacheFootprint {
 				new DependencyGuard.Settings(Duration.ofSeconds(5), 100, 1000, 1000, Duration.ofSeconds(1), 0));
 		// Never connected: every answer comes from the shared tier.
 		BetterAuthRepository database = new BetterAuthRepository(
-				DatabaseClient.create(ConnectionFactories.get("r2dbc:postgresql://127.0.0.1:1/unused")),
+				DatabaseClient.create(ConnectionFactories.get("r2dbc:postgresql://unused@127.0.0.1:1/unused")),
 				SchemaPreset.PLURAL_SNAKE.mapping());
 		return new RoleResolver(trust, new AnsweringStore(), database, guard, guard, Clock.systemUTC(),
 				new CacheSettings(ENTRIES, ttl, ttl));
