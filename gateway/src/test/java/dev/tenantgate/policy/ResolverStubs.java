@@ -18,9 +18,9 @@ final class ResolverStubs {
 	}
 
 	/**
-	 * {@link RoleResolver#userAndMembership} as its contract describes it, apart from reading both in one go: the user
-	 * as the mock's {@link RoleResolver#user} answers, and, when that answer is not from memory, the membership
-	 * alongside it as the mock's {@link RoleResolver#membership} answers, already under way.
+	 * {@link RoleResolver#userAndMembership} as its contract describes it: the user as the mock's
+	 * {@link RoleResolver#user} answers, and, when that answer is not from memory, the membership alongside it as the
+	 * mock's {@link RoleResolver#membership} answers, already under way.
 	 */
 	static void userAndMembershipAsApart(RoleResolver roles) {
 		given(roles.userAndMembership(any(), any(), any(), any())).willAnswer((invocation) -> {

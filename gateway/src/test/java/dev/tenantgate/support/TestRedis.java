@@ -35,6 +35,9 @@ public final class TestRedis implements BeforeEachCallback, AfterEachCallback {
 		TestServices.Endpoints services = TestServices.require();
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration(services.redisHost(), services.redisPort()));
+		// Opened now, as the gateway opens it before it takes requests (RedisConnectionOpener): on a loaded machine,
+		// opening it on first use can outlast the first calls' time limit, and a fill that gives up is not retried.
+		factory.setEagerInitialization(true);
 		factory.afterPropertiesSet();
 		factory.start();
 		this.connectionFactory = factory;

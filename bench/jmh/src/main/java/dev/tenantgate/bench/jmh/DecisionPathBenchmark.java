@@ -10,7 +10,9 @@ import dev.tenantgate.TenantgateApplication;
 import dev.tenantgate.role.Membership;
 import dev.tenantgate.role.MembershipKey;
 import dev.tenantgate.role.PlatformUser;
-import dev.tenantgate.role.local.LocalRoleCache;
+import dev.tenantgate.role.ResolutionTrace;
+import dev.tenantgate.role.RoleResolver;
+import dev.tenantgate.role.SharedRoleStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,9 +51,9 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * point where the request would be proxied.
  * <p>
  * {@code harness} is the harness alone (building the exchange, evaluating the route predicates), to subtract. The
- * caches are warm: every token was verified once, users and memberships are in the in-process cache (with a long
- * TTL, so no entry expires during a run) and the change times for the claim path are in the in-process mirror (read
- * once from Redis: {@code -Dbench.redis.host/port}). NATS is off, so role claims are trusted as configured.
+ * caches are warm: every token was verified once, and users and memberships are in the in-process tier (written to
+ * Redis, {@code -Dbench.redis.host/port}, and loaded from it once; with a long TTL, so no entry expires during a
+ * run). NATS is off, so a role claim counts while its token is younger than the in-process TTL, without a lookup.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -104,13 +106,13 @@ public class DecisionPathBenchmark {
 		this.routes = this.context.getBean(RouteLocator.class);
 		this.webFilters = tenantgateBeans(WebFilter.class);
 		this.globalFilters = tenantgateBeans(GlobalFilter.class);
-		LocalRoleCache local = this.context.getBean(LocalRoleCache.class);
+		SharedRoleStore shared = this.context.getBean(SharedRoleStore.class);
+		RoleResolver roles = this.context.getBean(RoleResolver.class);
 		for (int i = 0; i < USERS; i++) {
 			String user = BenchTokens.id("user", i);
 			String org = BenchTokens.id("org", i);
 			String role = ROLES[i % ROLES.length];
-			local.putUser(user, new PlatformUser(true, Set.of("user"), false, null), local.generation());
-			local.putMembership(new MembershipKey(user, org), Membership.of(role), local.generation());
+			warm(shared, roles, user, new MembershipKey(user, org), Membership.of(role));
 			String path = "/api/orgs/" + org + "/orders/" + i;
 			this.withRoleClaim[i] = new Request(path, this.tokens.eddsa(user, org, role));
 			this.withoutRoleClaim[i] = new Request(path, this.tokens.eddsa(user, org, null));
@@ -122,6 +124,22 @@ public class DecisionPathBenchmark {
 			expect(this.withRoleClaim[i], 200);
 			expect(this.withoutRoleClaim[i], 200);
 			expect(this.otherTenant[i], 403);
+		}
+	}
+
+	/**
+	 * Puts the user and the membership into the in-process tier: written to Redis as a database read made now would
+	 * write them, then loaded from there once.
+	 */
+	private static void warm(SharedRoleStore shared, RoleResolver roles, String user, MembershipKey key,
+			Membership membership) {
+		long now = System.currentTimeMillis();
+		shared.putUser(user, new PlatformUser(true, Set.of("user"), false, null), now).block();
+		shared.putMembership(key, membership, now).block();
+		roles.user(user, new ResolutionTrace()).block();
+		roles.membership(key, null, null, new ResolutionTrace()).block();
+		if (roles.heldUser(user) == null || !membership.equals(roles.heldMembership(key))) {
+			throw new IllegalStateException(key + ": not held in-process after warming");
 		}
 	}
 
