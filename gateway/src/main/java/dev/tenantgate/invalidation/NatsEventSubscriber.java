@@ -42,7 +42,7 @@ public final class NatsEventSubscriber implements SmartLifecycle, ConnectionList
 	 * A connection that dies silently is noticed after at most this long (unanswered pings), so a gap is replayed
 	 * from this long before it was noticed (plus a second for the clocks).
 	 */
-	static final long DETECTION_MILLIS = PING_INTERVAL.toMillis() * (MAX_PINGS_OUT + 1) + 1000;
+	public static final long DETECTION_MILLIS = PING_INTERVAL.toMillis() * (MAX_PINGS_OUT + 1) + 1000;
 
 	private final GapCatchUp gaps;
 

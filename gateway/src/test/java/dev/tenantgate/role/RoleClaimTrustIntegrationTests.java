@@ -102,7 +102,9 @@ class RoleClaimTrustIntegrationTests {
 		this.redis = this.testRedis.template();
 		this.keys = this.testRedis.keys();
 		this.changes = new CountingChangeTimes(newChangeTimes());
-		this.resolver = new RoleResolver(TestResolvers.trust(this.changes, this.clock),
+		// No token clock skew: these tests place tokens and changes to the millisecond (the skew's own rule is
+		// TrustRulesTests' and TrustModelTests').
+		this.resolver = new RoleResolver(TestResolvers.trust(this.changes, this.clock, Duration.ZERO),
 				new RedisRoleStore(this.redis, this.keys, Duration.ofMinutes(5), Duration.ofMinutes(1),
 						CLOCK_TOLERANCE),
 				new BetterAuthRepository(databaseClient, SchemaPreset.PLURAL_SNAKE.mapping()),
@@ -118,7 +120,7 @@ class RoleClaimTrustIntegrationTests {
 	@Test
 	void claimInTokenIssuedWhileListeningCountsWithoutAskingRedis() {
 		this.resolver.trust().feedStarted(this.clock.millis());
-		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
+		Instant issuedAt = issuedNow();
 
 		ResolutionTrace trace = new ResolutionTrace();
 		assertThat(claimed(issuedAt, trace)).isEqualTo(Membership.of("owner"));
@@ -130,7 +132,7 @@ class RoleClaimTrustIntegrationTests {
 	@Test
 	void changeHeardAfterTheTokenWasIssuedOverridesTheClaim() {
 		this.resolver.trust().feedStarted(this.clock.millis());
-		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
+		Instant issuedAt = issuedNow();
 		this.clock.advance(Duration.ofSeconds(5));
 		this.resolver.membershipChanged(this.key, this.clock.millis()).block(Duration.ofSeconds(5));
 
@@ -142,7 +144,7 @@ class RoleClaimTrustIntegrationTests {
 	@Test
 	void organizationAndUserChangesHeardAfterTheTokenWasIssuedCountToo() {
 		this.resolver.trust().feedStarted(this.clock.millis());
-		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
+		Instant issuedAt = issuedNow();
 		this.clock.advance(Duration.ofSeconds(5));
 		this.resolver.organizationChanged(this.key.organizationId(), this.clock.millis()).block(Duration.ofSeconds(5));
 		this.resolver.userChanged(this.key.userId(), this.clock.millis()).block(Duration.ofSeconds(5));
@@ -156,7 +158,7 @@ class RoleClaimTrustIntegrationTests {
 		this.resolver.trust().feedStarted(this.clock.millis());
 		this.clock.advance(Duration.ofSeconds(2));
 		this.resolver.membershipChanged(this.key, this.clock.millis()).block(Duration.ofSeconds(5));
-		Instant issuedAt = this.clock.instant().plusSeconds(1);
+		Instant issuedAt = issuedNow();
 
 		assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
 	}
@@ -165,6 +167,7 @@ class RoleClaimTrustIntegrationTests {
 	void tokenIssuedWithinTheClockToleranceOfTheSubscriptionIsCheckedAgainstRedis() {
 		long subscribed = this.clock.millis();
 		this.resolver.trust().feedStarted(subscribed);
+		this.clock.advance(CLOCK_TOLERANCE);
 		Instant issuedAt = Instant.ofEpochMilli(subscribed + 200);
 		// Another instance heard a change this one missed (published just before its subscription took effect).
 		newChangeTimes().record(this.key.change(), subscribed + 500).block(Duration.ofSeconds(5));
@@ -194,25 +197,25 @@ class RoleClaimTrustIntegrationTests {
 	@Test // a gap used to distrust every older token; now only a gap that could not be replayed does
 	void whileInterruptedNoClaimCountsAndAfterAnUnreplayedGapOnlyNewerTokensDo() {
 		this.resolver.trust().feedStarted(this.clock.millis());
-		Instant before = this.clock.instant().plus(CLOCK_TOLERANCE);
+		Instant before = issuedNow();
 		this.clock.advance(Duration.ofSeconds(5));
 		this.resolver.trust().feedInterrupted();
 
 		assertThat(claimed(before, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
-		assertThat(claimed(this.clock.instant().plus(CLOCK_TOLERANCE), new ResolutionTrace()))
+		assertThat(claimed(issuedNow(), new ResolutionTrace()))
 			.isEqualTo(Membership.of("viewer"));
 
 		this.clock.advance(Duration.ofSeconds(5));
 		this.resolver.gapNotReplayed(this.clock.millis());
 		assertThat(claimed(before, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
-		Instant after = this.clock.instant().plus(CLOCK_TOLERANCE);
+		Instant after = issuedNow();
 		assertThat(claimed(after, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
 	}
 
 	@Test
 	void afterAReplayedGapClaimsFromBeforeItCountAgainUnlessTheReplayHadAChange() {
 		this.resolver.trust().feedStarted(this.clock.millis());
-		Instant before = this.clock.instant().plus(CLOCK_TOLERANCE);
+		Instant before = issuedNow();
 		this.clock.advance(Duration.ofSeconds(5));
 		this.resolver.trust().feedInterrupted();
 		assertThat(claimed(before, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
@@ -234,7 +237,7 @@ class RoleClaimTrustIntegrationTests {
 		String prefix = "t" + TestDatabase.newId() + ".";
 		NatsEventSubscriber subscriber = new NatsEventSubscriber(services.natsUrl(), prefix, new IdentityEventParser(),
 				new IdentityEventHandler(this.resolver, Duration.ofMinutes(1), this.clock), this.resolver, null, this.clock);
-		Instant issuedAt = this.clock.instant().plus(CLOCK_TOLERANCE);
+		Instant issuedAt = issuedNow();
 		assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
 		subscriber.start();
 		try (Connection publisher = Nats.connect(services.natsUrl())) {
@@ -248,7 +251,8 @@ class RoleClaimTrustIntegrationTests {
 					+ (issuedAt.toEpochMilli() + 1000) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(claimed(issuedAt, new ResolutionTrace())).isEqualTo(Membership.of("viewer")));
-			Instant later = issuedAt.plusSeconds(5);
+			this.clock.advance(Duration.ofSeconds(5));
+			Instant later = this.clock.instant();
 			assertThat(claimed(later, new ResolutionTrace())).isEqualTo(Membership.of("owner"));
 
 			// The client dropped an event this instance was too slow for, and there is no stream to replay it from:
@@ -256,7 +260,7 @@ class RoleClaimTrustIntegrationTests {
 			this.clock.advance(Duration.ofSeconds(10));
 			subscriber.messageDiscarded(publisher, NatsMessage.builder().subject(prefix + "member.removed").build());
 			assertThat(claimed(later, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
-			Instant afterTheGap = this.clock.instant().plus(CLOCK_TOLERANCE);
+			Instant afterTheGap = issuedNow();
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(claimed(afterTheGap, new ResolutionTrace())).isEqualTo(Membership.of("owner")));
 			assertThat(claimed(later, new ResolutionTrace())).isEqualTo(Membership.of("viewer"));
@@ -347,11 +351,12 @@ class RoleClaimTrustIntegrationTests {
 					this.resolver, new ChangeReplay(stream, subjects, Duration.ofHours(1), StorageType.Memory, false),
 					this.clock);
 			try {
-				// The stream's times are the server's. A gap is replayed from 16 s before its disconnect is noticed (a
-				// silent loss is noticed that late, NatsEventSubscriber.DETECTION_MILLIS), and a stream created later
-				// cannot cover it: this instance's clock runs 16 s ahead of the real one, so the stream, created just
-				// now, covers the gap, and the change published in it is after the gap's start.
-				Duration behind = Duration.between(this.clock.instant(), Instant.now()).plusSeconds(16);
+				// The stream's times are the server's. A gap is replayed from DETECTION_MILLIS before its disconnect is
+				// noticed (a silent loss is noticed that late), and a stream created later cannot cover it: this
+				// instance's clock runs that much ahead of the real one, so the stream, created just now, covers the
+				// gap, and the change published in it is after the gap's start.
+				Duration behind = Duration.between(this.clock.instant(), Instant.now())
+					.plusMillis(NatsEventSubscriber.DETECTION_MILLIS);
 				this.clock.advance(behind.isNegative() ? Duration.ZERO : behind);
 				Instant issuedBeforeTheGap = this.clock.instant();
 				subscriber.start();
@@ -397,6 +402,12 @@ class RoleClaimTrustIntegrationTests {
 	private Membership claimed(MembershipKey key, Instant issuedAt) {
 		return this.resolver.membership(key, Membership.of("owner"), issuedAt, new ResolutionTrace())
 			.block(Duration.ofSeconds(5));
+	}
+
+	/** A token issued now, after the clock tolerance has passed (claims of tokens from the future do not count). */
+	private Instant issuedNow() {
+		this.clock.advance(CLOCK_TOLERANCE);
+		return this.clock.instant();
 	}
 
 	private Membership claimed(Instant issuedAt, ResolutionTrace trace) {

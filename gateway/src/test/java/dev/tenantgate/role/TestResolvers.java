@@ -44,7 +44,12 @@ final class TestResolvers {
 
 	/** An instance's trust model over the given change times; the feed not started yet. */
 	static TrustModel trust(SharedChangeTimes changes, Clock clock) {
-		return new TrustModel(changes, clock, CLOCK_TOLERANCE, Duration.ofSeconds(30), Duration.ofSeconds(10), 1000);
+		return trust(changes, clock, Duration.ofSeconds(30));
+	}
+
+	/** As {@link #trust(SharedChangeTimes, Clock)}, with the given token clock skew. */
+	static TrustModel trust(SharedChangeTimes changes, Clock clock, Duration tokenSkew) {
+		return new TrustModel(changes, clock, CLOCK_TOLERANCE, tokenSkew, Duration.ofSeconds(10), 1000);
 	}
 
 	static RoleResolver overRedis(RedisRoleStore store, TestRedis redis, BetterAuthRepository database, Clock clock) {
