@@ -45,8 +45,12 @@ const LOAD = [
   ['tg-redis-tier', 'tenantgate, Redis tier (in-process cache off)'],
   ['tg-postgres-tier', 'tenantgate, PostgreSQL tier (every request a new user and member)'],
 ];
-console.log('| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | × plain SCG | × Spring Security | p99 − plain SCG p99 | server CPU µs/request | context switches/request | Redis commands/request | non-2xx |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+// A run of the route-count scenario alone (bench/run.sh routes) has none of these rows: no table then.
+const mainRows = LOAD.some(([label]) => rows.has(label));
+if (mainRows) {
+  console.log('| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | × plain SCG | × Spring Security | p99 − plain SCG p99 | server CPU µs/request | context switches/request | Redis commands/request | non-2xx |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+}
 for (const [label, title] of LOAD) {
   const r = rows.get(label);
   if (!r) {
@@ -167,8 +171,47 @@ if (rounds.length) {
   console.log(`| ${cells.join(' | ')} |`);
 }
 
+// The route-count rounds (bench/run.sh routes, issue 27), labelled routes-r<round>-<instance>: the same matched route
+// first in routes.yml, behind 100 and behind 1,000 routes that never match (and behind 1,000 with the route index
+// off). Each instance's ratio to the route-first one is taken within its round, then the median over the rounds.
+const ROUTE_INSTANCES = [
+  ['routes0', 'the matched route first'],
+  ['routes100', 'behind 100 routes'],
+  ['routes1000', 'behind 1,000 routes'],
+  ['routes1000-scan', 'behind 1,000 routes, index off (Spring Cloud Gateway\'s look-up)'],
+];
+const routeRounds = [];
+for (let n = 1; rows.has(`routes-r${n}-routes0`); n++) {
+  routeRounds.push(n);
+}
+const routeRatios = (name) => routeRounds.filter((n) => rows.has(`routes-r${n}-${name}`))
+  .map((n) => Number(rows.get(`routes-r${n}-${name}`).rps) / Number(rows.get(`routes-r${n}-routes0`).rps));
+if (routeRounds.length) {
+  console.log('');
+  console.log(`Route count (-t2 -c32, warm RS256 requests to the same route; ${routeRounds.length} rounds, the order of `
+    + 'the instances reversed every round; the figures of each round are separated by "/", and each ratio is taken '
+    + 'within its round):');
+  console.log('');
+  console.log('| tenantgate | requests/s | × first | median × first | server CPU µs/request | median CPU × first |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, title] of ROUTE_INSTANCES) {
+    const present = routeRounds.filter((n) => rows.has(`routes-r${n}-${name}`));
+    if (!present.length) {
+      continue;
+    }
+    const rps = present.map((n) => Math.round(Number(rows.get(`routes-r${n}-${name}`).rps)));
+    const cpus = present.map((n) => cpuPerRequest(`routes-r${n}-${name}`));
+    const cpuRatios = present.map((n) => cpuPerRequest(`routes-r${n}-${name}`) / cpuPerRequest(`routes-r${n}-routes0`));
+    const ratios = routeRatios(name);
+    console.log(`| ${title} | ${rps.join(' / ')} | ${ratios.map((x) => x.toFixed(2)).join(' / ')} | `
+      + `${median(ratios).toFixed(2)}× | ${cpus.join(' / ')} | ${median(cpuRatios).toFixed(2)}× |`);
+  }
+}
+
 console.log('');
-console.log('Targets (issue 6):');
+if (mainRows || rounds.length) {
+  console.log('Targets (issue 6):');
+}
 const check = (name, value, limit, unit, ok) => console.log(`- ${ok ? 'MET ' : 'MISSED'} ${name}: ${value} (target ${limit}${unit})`);
 for (const label of ['tg-warm-eddsa', 'tg-warm-rs256']) {
   const r = rows.get(label);
@@ -197,6 +240,29 @@ for (const [mode, name] of [['c1', 'one connection'], ['paced', 'paced']]) {
   const d = added(mode, 'tg-warm-eddsa').median;
   if (!Number.isNaN(d)) {
     check(`tg-warm-eddsa p99 vs plain SCG p99 (${name}${rounded(mode)})`, signed(d), '≤ +1', ' ms', d <= 1);
+  }
+}
+if (routeRounds.length) {
+  console.log('Targets (issue 27):');
+  const far = routeRatios('routes1000');
+  if (far.length) {
+    const x = median(far);
+    check(`behind 1,000 routes vs the matched route first (median of ${far.length} alternating rounds)`,
+      `${x.toFixed(2)}×`, '≥ 0.95', '×', x >= 0.95);
+  }
+  const near = routeRatios('routes100');
+  if (near.length) {
+    // Within the noise: the rounds do not agree on a side, some came out faster behind 100 routes, some slower.
+    const low = Math.min(...near);
+    const high = Math.max(...near);
+    check(`behind 100 routes vs the matched route first (median of ${near.length} alternating rounds; rounds `
+      + `${low.toFixed(2)}–${high.toFixed(2)})`, `${median(near).toFixed(2)}×`, 'within the noise: rounds on both sides of 1.00',
+      '', low <= 1 && high >= 1);
+  }
+  const scan = routeRatios('routes1000-scan');
+  if (scan.length) {
+    console.log(`  (behind 1,000 routes with the index off, Spring Cloud Gateway's look-up, in the same rounds: `
+      + `${median(scan).toFixed(2)}× the matched route first)`);
   }
 }
 const rs = rows.get('tg-warm-rs256');
