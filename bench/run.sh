@@ -660,7 +660,7 @@ start_route_gateways() {
   for instance in "${ROUTE_INSTANCES[@]}"; do
     IFS=: read -r name port _ <<<"$instance"
     pid="$(server_pid "$port")"
-    wait_for "tenantgate $name" 180 "$pid" grep -q "Listening for identity changes" "$WORK/tg-$name.log"
+    wait_for "tenantgate $name" 600 "$pid" grep -q "Listening for identity changes" "$WORK/tg-$name.log"
     wait_for "tenantgate $name" 30 "$pid" listening 127.0.0.1 "$port"
   done
   sleep 2.2 # past the clock tolerance, as in start_gateways
