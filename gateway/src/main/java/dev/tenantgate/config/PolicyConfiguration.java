@@ -83,8 +83,8 @@ class PolicyConfiguration {
 
 	/** Spring Cloud Gateway's route look-up, which tries every route in turn: the index of the routes does it. */
 	@Bean
-	static RouteLookupTakeover routeLookupTakeover(Environment environment) {
-		return new RouteLookupTakeover(environment);
+	static RouteLookupTakeover routeLookupTakeover() {
+		return new RouteLookupTakeover();
 	}
 
 	@Bean

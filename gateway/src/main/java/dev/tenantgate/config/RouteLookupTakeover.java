@@ -6,11 +6,13 @@ import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.accept.ApiVersionStrategy;
 
@@ -21,20 +23,21 @@ import org.springframework.web.reactive.accept.ApiVersionStrategy;
  * paths rather than by trying the routes one by one. Only the framework's own class is taken over, not a subclass
  * of it. {@code tenantgate.indexed-route-lookup=false} leaves the framework's definition as it is.
  */
-final class RouteLookupTakeover implements BeanFactoryPostProcessor {
+final class RouteLookupTakeover implements BeanFactoryPostProcessor, EnvironmentAware {
 
 	static final String PROPERTY = "tenantgate.indexed-route-lookup";
 
-	private final Environment environment;
+	private @Nullable Environment environment;
 
-	RouteLookupTakeover(Environment environment) {
+	@Override
+	public void setEnvironment(Environment environment) {
 		this.environment = environment;
 	}
 
 	@Override
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
 		// Read before the properties records are bound (they are beans, made after this runs); bound the same way.
-		if (!Binder.get(this.environment).bind(PROPERTY, Boolean.class).orElse(true)) {
+		if (this.environment != null && !Binder.get(this.environment).bind(PROPERTY, Boolean.class).orElse(true)) {
 			return;
 		}
 		BeanDefinitionRegistry registry = (BeanDefinitionRegistry) beanFactory;
