@@ -807,9 +807,9 @@ run_jmh() {
   listening "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable at $REDIS_HOST:$REDIS_PORT"
   build
   local classpath="bench/jmh/target/classes:$(cat bench/jmh/target/classpath.txt)"
-  say "JMH: the decision path with warm caches, reading the bearer token, and verifying a signature (1 fork, 2 warm-up" \
-    "+ 3 measured iterations)"
-  java -cp "$classpath" org.openjdk.jmh.Main 'DecisionPathBenchmark|BearerExtractionBenchmark|SignatureVerificationBenchmark' \
+  say "JMH: the decision path with warm caches, reading the bearer token, verifying a signature, and finding the route" \
+    "behind 0, 100 and 1,000 routes (1 fork, 2 warm-up + 3 measured iterations)"
+  java -cp "$classpath" org.openjdk.jmh.Main 'DecisionPathBenchmark|BearerExtractionBenchmark|SignatureVerificationBenchmark|RouteLookupBenchmark.lookUp' \
     -f 1 -wi 2 -i 3 \
     -prof gc -jvmArgsAppend "-Dbench.redis.host=$REDIS_HOST -Dbench.redis.port=$REDIS_PORT -Dbench.redis.prefix=$REDIS_PREFIX" \
     >"$WORK/jmh.txt" 2>&1 || die "JMH failed; see bench/target/run/jmh.txt"
