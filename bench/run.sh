@@ -48,8 +48,8 @@
 # reference). Each is primed alone until its JIT compilers are quiet, then measured in BENCH_ROUTE_ROUNDS (6)
 # alternating rounds of BENCH_ROUND_DURATION (-t$BENCH_THREADS -c$BENCH_CONNECTIONS), the order reversed every round;
 # the report gives each round's ratio to the route-first instance and the median. BENCH_ROUTE_SCAN=0 leaves out the
-# instance with the index off. BENCH_TENANTGATE_ARGS applies to these instances too. Ports 18081-18082 and
-# 18097-18104 must be free.
+# instance with the index off. BENCH_TENANTGATE_ARGS applies to these instances too. Ports 18081-18082 (nginx:
+# BENCH_DOWNSTREAM_PORT, BENCH_JWKS_PORT) and 18097-18104 must be free.
 set -euo pipefail
 set -m # every background job gets its own process group, so that stopping it also stops its children
 
@@ -82,8 +82,8 @@ JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}"
 PROFILE="${BENCH_PROFILE:-}"
 ISSUER="http://better-auth.bench"
 AUDIENCE="http://better-auth.bench"
-DOWNSTREAM_PORT=18081
-JWKS_PORT=18082
+DOWNSTREAM_PORT="${BENCH_DOWNSTREAM_PORT:-18081}"
+JWKS_PORT="${BENCH_JWKS_PORT:-18082}"
 PLAIN_PORT=18090
 FLOOR_PORT=18096
 SECURITY_PORT=18091
