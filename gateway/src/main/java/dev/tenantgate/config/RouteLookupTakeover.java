@@ -2,11 +2,11 @@ package dev.tenantgate.config;
 
 import dev.tenantgate.filter.PolicyRouteHandlerMapping;
 import dev.tenantgate.filter.PolicyRouteLocator;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
-import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
@@ -21,7 +21,8 @@ import org.springframework.web.reactive.accept.ApiVersionStrategy;
  * replaced by a {@link PolicyRouteHandlerMapping}, built from the same beans (and given the API version strategy
  * when there is one, as the framework's definition does), which finds the route in the index of {@code routes.yml}'s
  * paths rather than by trying the routes one by one. Only the framework's own class is taken over, not a subclass
- * of it. {@code tenantgate.indexed-route-lookup=false} leaves the framework's definition as it is.
+ * of it. {@code tenantgate.indexed-route-lookup=false} ({@link PolicyProperties#indexedRouteLookup()}) leaves the
+ * framework's definition as it is.
  */
 final class RouteLookupTakeover implements BeanFactoryPostProcessor, EnvironmentAware {
 

@@ -24,7 +24,9 @@ import reactor.core.publisher.Flux;
  * <p>
  * The routes come with a {@link PathTemplateIndex} over their paths, built with them and replaced with them in one
  * step, so that {@link PolicyRouteHandlerMapping} finds the first matching route with one look-up whatever the
- * number of routes, and never with an index of other routes than the ones it hands out.
+ * number of routes, and never with an index of other routes than the ones it hands out. The routes keep their path
+ * predicates for Spring Cloud Gateway's own look-up, which runs when the index is switched off or other routes are
+ * in use.
  */
 public final class PolicyRouteLocator implements RouteLocator {
 
