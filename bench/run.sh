@@ -5,6 +5,7 @@
 #   bench/run.sh http     only the HTTP scenarios
 #   bench/run.sh jmh      only JMH and the cache footprint (needs Redis; no database)
 #   bench/run.sh serve    starts everything the HTTP scenarios use and waits (for profiling and experiments)
+#   bench/run.sh routes   only the route-count scenario (~10 min, below)
 #
 # HTTP: installs wrk and nginx (Debian packages) when missing; builds the gateway and bench/ (./mvnw -P bench);
 # recreates the database tenantgate_bench with Better Auth's tables (db/plural-snake.sql from the gateway's
@@ -46,6 +47,17 @@
 # machine that other work keeps busy);
 # BENCH_TENANTGATE_ARGS: extra arguments for both tenantgate instances (e.g. --some.property=value, for
 # experiments); MAVEN_ARGS (e.g. -o). Ports 18081-18096 and 18105 must be free.
+#
+# Route count (bench/run.sh routes, issue 27): the cost of finding the route as routes.yml grows. nginx, the database
+# (warm users only) and tenantgate four times, with the same matched route (orders, GET for viewers, the warm RS256
+# requests): first in its routes.yml, behind 100 and behind 1,000 routes that never match
+# (/api/orgs/{orgId}/svcN/**), and behind 1,000 with the route index switched off
+# (--tenantgate.indexed-route-lookup=false: Spring Cloud Gateway's own look-up, each route's predicate in turn, for
+# reference). Each is primed alone until its JIT compilers are quiet, then measured in BENCH_ROUTE_ROUNDS (6)
+# alternating rounds of BENCH_ROUND_DURATION (-t$BENCH_THREADS -c$BENCH_CONNECTIONS), the order reversed every round;
+# the report gives each round's ratio to the route-first instance and the median. BENCH_ROUTE_SCAN=0 leaves out the
+# instance with the index off. BENCH_TENANTGATE_ARGS applies to these instances too. Ports 18081-18082 (nginx:
+# BENCH_DOWNSTREAM_PORT, BENCH_JWKS_PORT) and 18097-18104 must be free.
 set -euo pipefail
 set -m # every background job gets its own process group, so that stopping it also stops its children
 
@@ -81,8 +93,8 @@ JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}"
 PROFILE="${BENCH_PROFILE:-}"
 ISSUER="http://better-auth.bench"
 AUDIENCE="http://better-auth.bench"
-DOWNSTREAM_PORT=18081
-JWKS_PORT=18082
+DOWNSTREAM_PORT="${BENCH_DOWNSTREAM_PORT:-18081}"
+JWKS_PORT="${BENCH_JWKS_PORT:-18082}"
 PLAIN_PORT=18090
 FLOOR_PORT=18096
 SECURITY_PORT=18091
@@ -94,6 +106,10 @@ TG_MANAGEMENT_PORT=18094
 TG_REDIS_MANAGEMENT_PORT=18095
 # tenantgate :$TG_PORT reaches NATS through this proxy, which the NATS reconnect row cuts and restores.
 NATS_PROXY_PORT=18105
+# The route-count instances (bench/run.sh routes): "<name>:<port>:<management port>:<routes before the match>:<index>"
+ROUTE_ROUNDS="${BENCH_ROUTE_ROUNDS:-6}"
+ROUTE_INSTANCES=("routes0:18097:18101:0:on" "routes100:18098:18102:100:on" "routes1000:18099:18103:1000:on")
+[[ ${BENCH_ROUTE_SCAN:-1} == 0 ]] || ROUTE_INSTANCES+=("routes1000-scan:18100:18104:1000:off")
 # Data: warm users and organizations for the warm scenarios; cold users (one membership each) so that every request
 # of the PostgreSQL-tier runs is a user and a membership no cache has seen: each priming round of that path, the
 # warm-up, the measured run and the one-connection and paced runs of each latency round get their own slice, larger
@@ -480,7 +496,13 @@ server_pid() {
     "$SECURITY_PORT") echo "$pid_security_scg" ;;
     "$TG_PORT") echo "$pid_tenantgate" ;;
     "$TG_REDIS_PORT") echo "$pid_tenantgate_redis" ;;
-    *) die "no server behind port $1" ;;
+    *)
+      local instance name port
+      for instance in "${ROUTE_INSTANCES[@]}"; do
+        IFS=: read -r name port _ <<<"$instance"
+        [[ $port == "$1" ]] && { eval "echo \"\$pid_tg_${name//-/_}\""; return 0; }
+      done
+      die "no server behind port $1" ;;
   esac
 }
 
@@ -654,6 +676,130 @@ heap_after_gc() {
   jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { print $(i + 1); exit } }'
 }
 
+# routes_file <file> <routes before the match>: the bench's routes behind that many routes that never match
+routes_file() {
+  {
+    echo "# bench/run.sh routes: the matched route (orders) behind $2 routes that never match, all to the nginx downstream."
+    echo "routes:"
+    local i
+    for ((i = 0; i < $2; i++)); do
+      printf '  - id: svc%d\n    uri: http://127.0.0.1:%d\n    path: /api/orgs/{orgId}/svc%d/**\n    rules:\n      GET: { min-role: viewer }\n' \
+        "$i" "$DOWNSTREAM_PORT" "$i"
+    done
+    cat <<EOF
+  - id: orders
+    uri: http://127.0.0.1:$DOWNSTREAM_PORT
+    path: /api/orgs/{orgId}/orders/**
+    rules:
+      GET: { min-role: viewer }
+      POST: { roles: [owner, admin, staff] }
+      DELETE: { min-role: admin }
+  - id: billing
+    uri: http://127.0.0.1:$DOWNSTREAM_PORT
+    path: /api/orgs/{orgId}/billing/**
+    rules:
+      "*": { min-role: owner }
+EOF
+  } >"$1"
+}
+
+# start_route_gateways: one tenantgate per route-count instance, set up as start_gateways sets up the main one
+start_route_gateways() {
+  local tenantgate=(TENANTGATE_DB_URL="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" TENANTGATE_DB_USER="$PGUSER"
+    TENANTGATE_DB_PASSWORD="$PGPASSWORD" TENANTGATE_REDIS_HOST="$REDIS_HOST" TENANTGATE_REDIS_PORT="$REDIS_PORT"
+    TENANTGATE_JWKS_URI="http://127.0.0.1:$JWKS_PORT/jwks" TENANTGATE_ISSUER="$ISSUER" TENANTGATE_AUDIENCE="$AUDIENCE"
+    TENANTGATE_ALGORITHMS=EdDSA,RS256 TENANTGATE_NATS_URL="$NATS_URL"
+    TENANTGATE_ROLES_REDIS_MEMBERSHIPPREFIX="$REDIS_PREFIX:perm:" TENANTGATE_ROLES_REDIS_USERPREFIX="$REDIS_PREFIX:perm-user:"
+    TENANTGATE_ROLES_REDIS_CHANGEPREFIX="$REDIS_PREFIX:perm-chg:")
+  local instance name port management before index pid
+  redis_used=1
+  for instance in "${ROUTE_INSTANCES[@]}"; do
+    IFS=: read -r name port management before index <<<"$instance"
+    routes_file "$WORK/routes-$name.yml" "$before"
+    say "starting tenantgate :$port, the matched route behind $before others, route index $index"
+    # shellcheck disable=SC2086
+    start "tg-$name" env "${tenantgate[@]}" TENANTGATE_ROUTES_FILE="file:$WORK/routes-$name.yml" TENANTGATE_PORT="$port" \
+      MANAGEMENT_SERVER_PORT="$management" java $JAVA_OPTS -jar gateway/target/tenantgate-gateway.jar \
+      "--tenantgate.indexed-route-lookup=$([[ $index == on ]] && echo true || echo false)" ${BENCH_TENANTGATE_ARGS:-}
+  done
+  for instance in "${ROUTE_INSTANCES[@]}"; do
+    IFS=: read -r name port _ <<<"$instance"
+    pid="$(server_pid "$port")"
+    wait_for "tenantgate $name" 600 "$pid" grep -q "Listening for identity changes" "$WORK/tg-$name.log"
+    wait_for "tenantgate $name" 30 "$pid" listening 127.0.0.1 "$port"
+  done
+  sleep 2.2 # past the clock tolerance, as in start_gateways
+}
+
+# route_count_rounds: the route-count instances measured in turns, the order reversed every round
+route_count_rounds() {
+  local round instance name port order=()
+  say "route count: $ROUTE_ROUNDS rounds of $ROUND_DURATION per instance (-t$THREADS -c$CONNECTIONS), the order" \
+    "reversed every round"
+  for ((round = 1; round <= ROUTE_ROUNDS; round++)); do
+    order=()
+    for instance in "${ROUTE_INSTANCES[@]}"; do
+      if ((round % 2)); then order+=("$instance"); else order=("$instance" "${order[@]}"); fi
+    done
+    for instance in "${order[@]}"; do
+      IFS=: read -r name port _ <<<"$instance"
+      measure "routes-r$round-$name" "$port" warm-rs256.txt "$ROUND_DURATION"
+    done
+    grep -E "^BENCH-RESULT label=routes-r$round-" "$WORK/results.txt" | sed 's/^BENCH-[A-Z]* /bench:   /'
+  done
+}
+
+run_routes() {
+  need java
+  need node
+  need psql
+  need redis-cli
+  need curl
+  listening "$PGHOST" "$PGPORT" || die "PostgreSQL is not reachable at $PGHOST:$PGPORT"
+  listening "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable at $REDIS_HOST:$REDIS_PORT"
+  local instance name port management
+  for instance in "${ROUTE_INSTANCES[@]}"; do
+    IFS=: read -r name port management _ <<<"$instance"
+    for port in "$port" "$management"; do
+      listening 127.0.0.1 "$port" && die "port $port is already in use"
+    done
+  done
+  for port in $DOWNSTREAM_PORT $JWKS_PORT; do
+    listening 127.0.0.1 "$port" && die "port $port is already in use"
+  done
+  install_tools
+  build
+  COLD_USERS=0 # the warm requests only
+  create_database
+  node bench/tools/keys.mjs "$WORK"
+  start_nginx
+  start_route_gateways
+  say "minting tokens"
+  node bench/tools/mint.mjs "$WORK" "$ISSUER" "$AUDIENCE" "$WARM_USERS" "$ORGS"
+  : >"$WORK/results.txt"
+  say "priming each instance alone in rounds of $PRIME_EACH (-t$THREADS -c$CONNECTIONS) until its JIT compilers are" \
+    "quiet (at most $PRIME_ROUNDS rounds)"
+  for instance in "${ROUTE_INSTANCES[@]}"; do
+    IFS=: read -r name port _ <<<"$instance"
+    prime_alone "$name" "$port" "$PRIME_ROUNDS" warm-rs256.txt
+  done
+  local others_before started others elapsed
+  others_before="$(cpu_snapshot)"
+  started=$SECONDS
+  route_count_rounds
+  elapsed=$((SECONDS - started))
+  others="$(others_seconds "$others_before")"
+  {
+    echo
+    echo "Other processes on this $(nproc)-core machine used $others CPU-seconds during the $elapsed s of runs" \
+      "($(awk -v a="$others" -v b="$elapsed" 'BEGIN { printf "%.2f", a / b }') cores on average)."
+    echo "Source: $(git rev-parse --short HEAD 2>/dev/null || echo "unknown commit")$(git diff --quiet HEAD -- gateway 2>/dev/null || echo ", gateway/ with uncommitted changes")."
+  } >"$WORK/notes.txt"
+  echo
+  node bench/tools/report.mjs "$WORK/results.txt" | tee "$WORK/report.md"
+  tee -a "$WORK/report.md" <"$WORK/notes.txt"
+}
+
 run_http() {
   need java
   need node
@@ -732,9 +878,9 @@ run_jmh() {
   listening "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable at $REDIS_HOST:$REDIS_PORT"
   build
   local classpath="bench/jmh/target/classes:$(cat bench/jmh/target/classpath.txt)"
-  say "JMH: the decision path with warm caches, reading the bearer token, and verifying a signature (1 fork, 2 warm-up" \
-    "+ 3 measured iterations)"
-  java -cp "$classpath" org.openjdk.jmh.Main 'DecisionPathBenchmark|BearerExtractionBenchmark|SignatureVerificationBenchmark' \
+  say "JMH: the decision path with warm caches, reading the bearer token, verifying a signature, and finding the route" \
+    "behind 0, 100 and 1,000 routes (1 fork, 2 warm-up + 3 measured iterations)"
+  java -cp "$classpath" org.openjdk.jmh.Main 'DecisionPathBenchmark|BearerExtractionBenchmark|SignatureVerificationBenchmark|RouteLookupBenchmark.lookUp' \
     -f 1 -wi 2 -i 3 \
     -prof gc -jvmArgsAppend "-Dbench.redis.host=$REDIS_HOST -Dbench.redis.port=$REDIS_PORT -Dbench.redis.prefix=$REDIS_PREFIX" \
     >"$WORK/jmh.txt" 2>&1 || die "JMH failed; see bench/target/run/jmh.txt"
@@ -748,6 +894,7 @@ mkdir -p "$WORK"
 case "$MODE" in
   all) run_http; cleanup; pids=(); trap cleanup EXIT; run_jmh ;;
   http | serve) run_http ;;
+  routes) run_routes ;;
   jmh) run_jmh ;;
-  *) die "usage: bench/run.sh [all|http|serve|jmh]" ;;
+  *) die "usage: bench/run.sh [all|http|serve|routes|jmh]" ;;
 esac

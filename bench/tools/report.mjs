@@ -48,8 +48,12 @@ const LOAD = [
   ['tg-postgres-tier', 'tenantgate, PostgreSQL tier (every request a new user and member)'],
   ['tg-nats-reconnect', 'tenantgate, warm, EdDSA, through a NATS reconnect'],
 ];
-console.log('| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | × plain SCG | × Spring Security | p99 − plain SCG p99 | server CPU µs/request | context switches/request | Redis commands/request | non-2xx |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+// A run of the route-count scenario alone (bench/run.sh routes) has none of these rows: no table then.
+const mainRows = LOAD.some(([label]) => rows.has(label));
+if (mainRows) {
+  console.log('| scenario | requests/s | p50 ms | p99 ms | p99.9 ms | × plain SCG | × Spring Security | p99 − plain SCG p99 | server CPU µs/request | context switches/request | Redis commands/request | non-2xx |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+}
 for (const [label, title] of LOAD) {
   const r = rows.get(label);
   if (!r) {
@@ -186,8 +190,47 @@ if (rounds.length) {
   console.log(`| ${cells.join(' | ')} |`);
 }
 
+// The route-count rounds (bench/run.sh routes, issue 27), labelled routes-r<round>-<instance>: the same matched route
+// first in routes.yml, behind 100 and behind 1,000 routes that never match (and behind 1,000 with the route index
+// off). Each instance's ratio to the route-first one is taken within its round, then the median over the rounds.
+const ROUTE_INSTANCES = [
+  ['routes0', 'the matched route first'],
+  ['routes100', 'behind 100 routes'],
+  ['routes1000', 'behind 1,000 routes'],
+  ['routes1000-scan', 'behind 1,000 routes, index off (Spring Cloud Gateway\'s look-up)'],
+];
+const routeRounds = [];
+for (let n = 1; rows.has(`routes-r${n}-routes0`); n++) {
+  routeRounds.push(n);
+}
+const routeRatios = (name) => routeRounds.filter((n) => rows.has(`routes-r${n}-${name}`))
+  .map((n) => Number(rows.get(`routes-r${n}-${name}`).rps) / Number(rows.get(`routes-r${n}-routes0`).rps));
+if (routeRounds.length) {
+  console.log('');
+  console.log(`Route count (-t2 -c32, warm RS256 requests to the same route; ${routeRounds.length} rounds, the order of `
+    + 'the instances reversed every round; the figures of each round are separated by "/", and each ratio is taken '
+    + 'within its round):');
+  console.log('');
+  console.log('| tenantgate | requests/s | × first | median × first | server CPU µs/request | median CPU × first |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, title] of ROUTE_INSTANCES) {
+    const present = routeRounds.filter((n) => rows.has(`routes-r${n}-${name}`));
+    if (!present.length) {
+      continue;
+    }
+    const rps = present.map((n) => Math.round(Number(rows.get(`routes-r${n}-${name}`).rps)));
+    const cpus = present.map((n) => cpuPerRequest(`routes-r${n}-${name}`));
+    const cpuRatios = present.map((n) => cpuPerRequest(`routes-r${n}-${name}`) / cpuPerRequest(`routes-r${n}-routes0`));
+    const ratios = routeRatios(name);
+    console.log(`| ${title} | ${rps.join(' / ')} | ${ratios.map((x) => x.toFixed(2)).join(' / ')} | `
+      + `${median(ratios).toFixed(2)}× | ${cpus.join(' / ')} | ${median(cpuRatios).toFixed(2)}× |`);
+  }
+}
+
 console.log('');
-console.log('Targets (issue 6):');
+if (mainRows || rounds.length) {
+  console.log('Targets (issue 6):');
+}
 const check = (name, value, limit, unit, ok) => console.log(`- ${ok ? 'MET ' : 'MISSED'} ${name}: ${value} (target ${limit}${unit})`);
 for (const label of ['tg-warm-eddsa', 'tg-warm-rs256']) {
   const r = rows.get(label);
@@ -217,6 +260,32 @@ for (const [mode, name] of [['c1', 'one connection'], ['paced', 'paced']]) {
   if (!Number.isNaN(d)) {
     check(`tg-warm-eddsa p99 vs plain SCG p99 (${name}${rounded(mode)})`, signed(d), '≤ +1', ' ms', d <= 1);
   }
+}
+if (routeRounds.length) {
+  console.log('Targets (issue 27):');
+  const far = routeRatios('routes1000');
+  if (far.length) {
+    const x = median(far);
+    check(`behind 1,000 routes vs the matched route first (median of ${far.length} alternating rounds)`,
+      `${x.toFixed(2)}×`, '≥ 0.95', '×', x >= 0.95);
+  }
+  const near = routeRatios('routes100');
+  if (near.length) {
+    const x = median(near);
+    check(`behind 100 routes vs the matched route first (median of ${near.length} alternating rounds; rounds `
+      + `${Math.min(...near).toFixed(2)}–${Math.max(...near).toFixed(2)})`, `${x.toFixed(2)}×`, '≥ 0.95', '×', x >= 0.95);
+  }
+  const scan = routeRatios('routes1000-scan');
+  if (scan.length) {
+    console.log(`  (behind 1,000 routes with the index off, Spring Cloud Gateway's look-up, in the same rounds: `
+      + `${median(scan).toFixed(2)}× the matched route first)`);
+  }
+  // What the rounds can resolve: how far the route-first instance's own figures moved from round to round.
+  const own = routeRounds.map((n) => Number(rows.get(`routes-r${n}-routes0`).rps));
+  const ownCpu = routeRounds.map((n) => cpuPerRequest(`routes-r${n}-routes0`));
+  console.log(`  what these rounds can resolve: the route-first instance alone measured `
+    + `${Math.round(Math.min(...own)).toLocaleString('en-US')}–${Math.round(Math.max(...own)).toLocaleString('en-US')} `
+    + `requests/s and ${Math.min(...ownCpu)}–${Math.max(...ownCpu)} µs of CPU per request over the rounds`);
 }
 const rs = rows.get('tg-warm-rs256');
 if (rs && security) {

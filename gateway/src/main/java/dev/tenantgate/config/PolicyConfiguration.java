@@ -81,6 +81,12 @@ class PolicyConfiguration {
 		return new HeaderFiltersTakeover();
 	}
 
+	/** Spring Cloud Gateway's route look-up, which tries every route in turn: the index of the routes does it. */
+	@Bean
+	static RouteLookupTakeover routeLookupTakeover() {
+		return new RouteLookupTakeover();
+	}
+
 	@Bean
 	IdentityHeaders identityHeaders(PolicyProperties properties, HeaderFiltersTakeover.TakenOverHeaderFilters takenOver,
 			ObjectProvider<ResponseHopByHopHeadersFilter> hopByHop) {

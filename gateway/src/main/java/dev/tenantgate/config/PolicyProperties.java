@@ -15,6 +15,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param routesFile where {@code routes.yml} is, a Spring resource location
  * @param routesReloadInterval how often a {@code file:} routes file is checked for changes; 0 turns reloading off
+ * @param indexedRouteLookup whether a request's route is found with one look-up in an index of the routes' paths, at a
+ * cost that does not grow with the number of routes (the route that Spring Cloud Gateway's own look-up finds by trying
+ * the routes one by one); false leaves the look-up to Spring Cloud Gateway
  * @param maxPathLength the longest request path accepted, in characters
  * @param realm the {@code realm} of the {@code WWW-Authenticate} challenge
  * @param retryAfter the {@code Retry-After} sent with 503 responses
@@ -24,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("tenantgate")
 public record PolicyProperties(@DefaultValue("file:routes.yml") @NotBlank String routesFile,
-		@DefaultValue("2s") Duration routesReloadInterval,
+		@DefaultValue("2s") Duration routesReloadInterval, @DefaultValue("true") boolean indexedRouteLookup,
 		@DefaultValue("2048") @Min(16) int maxPathLength, @DefaultValue("tenantgate") String realm,
 		@DefaultValue("5s") Duration retryAfter, @DefaultValue @Valid Headers headers,
 		@DefaultValue("false") boolean logAllowed) {

@@ -130,6 +130,12 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 				|| !(route.getMetadata().get(TenantgateAttributes.POLICY_METADATA) instanceof RoutePolicy policy)) {
 			return null;
 		}
+		// Found with the route by PolicyRouteHandlerMapping's index; matched here only when the framework's own
+		// look-up picked the route (the index switched off, or routes not from routes.yml in use).
+		RouteMatch found = exchange.getAttribute(TenantgateAttributes.ROUTE_MATCH_ATTR);
+		if (found != null && found.route() == policy) {
+			return found;
+		}
 		Map<String, String> variables = policy.path().match(path);
 		return (variables != null) ? new RouteMatch(policy, variables) : null;
 	}

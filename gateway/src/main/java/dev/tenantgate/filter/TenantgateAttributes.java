@@ -8,6 +8,12 @@ public final class TenantgateAttributes {
 	/** The {@link dev.tenantgate.path.NormalizedPath} of the request, set by {@link RequestFirewallWebFilter}. */
 	public static final String NORMALIZED_PATH_ATTR = qualify("normalizedPath");
 
+	/**
+	 * The {@link dev.tenantgate.policy.RouteMatch} of the request's route, path variables included, set with Spring
+	 * Cloud Gateway's route attribute by {@link PolicyRouteHandlerMapping}.
+	 */
+	public static final String ROUTE_MATCH_ATTR = qualify("routeMatch");
+
 	/** The {@link dev.tenantgate.token.VerifiedToken} of the request, once verified. */
 	public static final String TOKEN_ATTR = qualify("token");
 

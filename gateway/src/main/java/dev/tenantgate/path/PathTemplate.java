@@ -139,6 +139,21 @@ public final class PathTemplate {
 		return true;
 	}
 
+	/** The segment count before a trailing {@code **}. */
+	int size() {
+		return this.literals.length;
+	}
+
+	/** The literal at {@code index}, or {@code null} where the template has a {@code {variable}} or {@code *}. */
+	@Nullable String literalAt(int index) {
+		return this.literals[index];
+	}
+
+	/** Whether the template ends with {@code **}. */
+	boolean endsWithWildcard() {
+		return this.trailingWildcard;
+	}
+
 	@Override
 	public String toString() {
 		return this.source;

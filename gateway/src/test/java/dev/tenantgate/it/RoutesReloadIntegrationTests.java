@@ -6,12 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.tenantgate.filter.PolicyRouteHandlerMapping;
 import dev.tenantgate.role.db.SchemaPreset;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,6 +37,17 @@ class RoutesReloadIntegrationTests extends GatewayIntegrationTestSupport {
 		Files.writeString(routes, original);
 		registerGateway(registry, SchemaPreset.PLURAL_SNAKE, "tenantgate.routes-file=file:" + routes,
 				"tenantgate.routes-reload-interval=200ms");
+	}
+
+	@Autowired
+	RoutePredicateHandlerMapping handlerMapping;
+
+	// issue-27: the application's route look-up is the index of routes.yml, in force from start-up and after reloads
+	@Test
+	void routesAreFoundInTheIndexOfRoutesYml() {
+		org.assertj.core.api.Assertions.assertThat(this.handlerMapping)
+			.isInstanceOfSatisfying(PolicyRouteHandlerMapping.class,
+					(mapping) -> org.assertj.core.api.Assertions.assertThat(mapping.isIndexed()).isTrue());
 	}
 
 	@Test
@@ -63,6 +77,8 @@ class RoutesReloadIntegrationTests extends GatewayIntegrationTestSupport {
 			.until(() -> output.getOut().contains("Refused the new file:" + routes));
 		this.client.get().uri("/api/health").exchange().expectStatus().isOk();
 		org.assertj.core.api.Assertions.assertThat(output.getOut()).contains("unknown key 'publik'");
+		org.assertj.core.api.Assertions.assertThat(((PolicyRouteHandlerMapping) this.handlerMapping).isIndexed())
+			.isTrue();
 	}
 
 	private static void write(String content) {
