@@ -76,6 +76,11 @@ class DevConfiguration {
 	ApplicationListener<ApplicationReadyEvent> devBanner(@Value("${server.port:8080}") int port) {
 		return (event) -> {
 			String base = "http://localhost:" + port;
+			String management = "http://localhost:" + event.getApplicationContext()
+				.getEnvironment()
+				.getProperty("local.management.port", event.getApplicationContext()
+					.getEnvironment()
+					.getProperty("management.server.port", String.valueOf(port)));
 			String vera = "$(curl -s '" + base + "/dev/token?user=vera&org=acme')";
 			logger.info("""
 
@@ -91,7 +96,11 @@ class DevConfiguration {
 
 					  # role denied (403): viewers may not create orders
 					  curl -s -X POST %1$s/api/orgs/acme/orders -H "Authorization: Bearer %2$s"
-					""".formatted(base, vera));
+
+					Health and metrics are on the management port, never on %1$s:
+					  curl -s %3$s/actuator/health
+					  curl -s %3$s/actuator/prometheus
+					""".formatted(base, vera, management));
 		};
 	}
 

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.tenantgate.resilience.DependencyGuard;
+import dev.tenantgate.resilience.GuardHealthIndicator;
 import dev.tenantgate.role.ChangeTimes;
 import dev.tenantgate.role.RoleResolver;
 import dev.tenantgate.role.SharedRoleStore;
@@ -97,12 +99,27 @@ class RoleConfiguration {
 		return new BetterAuthRepository(database, schema.mapping());
 	}
 
+	/** The time limit, circuit breaker and bulkhead of the PostgreSQL lookups. */
+	@Bean
+	DependencyGuard postgresGuard(ResilienceProperties resilience) {
+		return resilience.postgres().guard("postgres");
+	}
+
+	/**
+	 * PostgreSQL's health ({@code /actuator/health/postgres}) from the lookups' circuit breaker, in place of Spring
+	 * Boot's r2dbc indicator, which takes a connection from the lookups' pool on every check, outside their bulkhead.
+	 */
+	@Bean
+	GuardHealthIndicator postgresHealthIndicator(DependencyGuard postgresGuard) {
+		return new GuardHealthIndicator(postgresGuard);
+	}
+
 	@Bean
 	RoleResolver roleResolver(LocalRoleCache local, SharedRoleStore redis, ChangeTimes changes, RedisKeys keys,
-			BetterAuthRepository database, ResilienceProperties resilience, RoleProperties properties, Clock clock,
-			MeterRegistry registry) {
+			BetterAuthRepository database, ResilienceProperties resilience, DependencyGuard postgresGuard,
+			RoleProperties properties, Clock clock, MeterRegistry registry) {
 		RoleResolver resolver = new RoleResolver(local, redis, changes, keys, database,
-				resilience.redis().guard("redis"), resilience.postgres().guard("postgres"), clock);
+				resilience.redis().guard("redis"), postgresGuard, clock);
 		resolver.setMeterRegistry(registry);
 		resolver.setFillQuietPeriod(properties.redis().clockTolerance());
 		return resolver;

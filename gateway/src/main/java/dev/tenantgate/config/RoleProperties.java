@@ -26,8 +26,9 @@ public record RoleProperties(@DefaultValue @Valid Local local, @DefaultValue @Va
 		@DefaultValue("true") boolean requireOrganizationClaim, @DefaultValue @Valid Claimless claimless) {
 
 	/**
-	 * With {@code require-organization-claim: false}: how many distinct organizations one user's tokens without the
-	 * claim may have their membership looked up in, per window; past it, 429 {@code too_many_organizations}.
+	 * How many distinct organizations one user's tokens without the organization claim (with
+	 * {@code require-organization-claim: false}, or a crossing platform role on a {@code cross-tenant} route) may
+	 * have their membership looked up in, per window; past it, 429 {@code too_many_organizations}.
 	 *
 	 * @param maximumOrganizations distinct organizations per user and window
 	 * @param window how long a user's count lasts from the first lookup it counts
