@@ -39,7 +39,7 @@ public final class RequestAuthorizer {
 
 	private final boolean requireOrganizationClaim;
 
-	private final String organizationClaim;
+	private final String claimMissingDetail;
 
 	private final OrganizationLookupBudget claimlessLookups;
 
@@ -53,7 +53,7 @@ public final class RequestAuthorizer {
 			OrganizationLookupBudget claimlessLookups, Clock clock) {
 		this.roles = roles;
 		this.requireOrganizationClaim = requireOrganizationClaim;
-		this.organizationClaim = organizationClaim;
+		this.claimMissingDetail = "The bearer token has no " + organizationClaim + " claim, which this route requires.";
 		this.claimlessLookups = claimlessLookups;
 		this.clock = clock;
 	}
@@ -145,8 +145,7 @@ public final class RequestAuthorizer {
 
 	private AccessDeniedException denial(FailureCode code) {
 		if (code == FailureCode.ORGANIZATION_CLAIM_MISSING) {
-			return new AccessDeniedException(code, "The bearer token has no " + this.organizationClaim
-					+ " claim, which this route requires.");
+			return new AccessDeniedException(code, this.claimMissingDetail);
 		}
 		return new AccessDeniedException(code);
 	}
