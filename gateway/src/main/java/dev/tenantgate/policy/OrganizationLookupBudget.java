@@ -10,9 +10,10 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
  * How many distinct organizations one subject may have its membership looked up in, per window, with a token that
- * has no organization claim ({@code require-organization-claim: false}). Such a token names the organization in
- * the path only, so without a bound any signed-in user could make the gateway read PostgreSQL for every id it
- * invents. An organization already counted in the window costs nothing more (its answer is cached anyway).
+ * has no organization claim (with {@code require-organization-claim: false}, or a crossing platform role). Such a
+ * token names the organization in the path only, so without a bound any signed-in user could make the gateway read
+ * PostgreSQL for every id it invents. An organization already counted in the window costs nothing more (its answer
+ * is cached anyway).
  */
 public final class OrganizationLookupBudget {
 
