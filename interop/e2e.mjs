@@ -496,14 +496,16 @@ async function runPreset(preset, shared) {
     await matrix({ u, acme, globex, fx, extra, expect, running, gw });
     lap("access checks");
 
+    // Before the key rotation and the identity changes, while the fixtures are as matrix() saw them.
+    await claimRequired({ u, acme, globex, extra, env });
+    lap("organization claim required");
+
     await rotation({ u, acme, expect, running, gw, fx });
     lap("key rotation");
 
     await changes({ u, acme, globex, expect, running, gw, events, shared });
     lap("identity changes");
 
-    await claimRequired({ u, acme, globex, extra, env });
-    lap("organization claim required");
 
     note(`timings (ms): ${JSON.stringify(timings)}`);
     if (sectionFailures) printLogTail(gateway, 30);
