@@ -40,9 +40,10 @@ ENV TENANTGATE_PORT=8080 \
 # Numeric, so that Kubernetes' runAsNonRoot can verify it.
 USER 10001:10001
 EXPOSE 8080
-# curl is part of the eclipse-temurin images. Liveness only (on the management port when MANAGEMENT_SERVER_PORT
-# moves Actuator there): a gateway without PostgreSQL, Redis or NATS is still alive (it fails closed with 503s).
+# curl is part of the eclipse-temurin images. Liveness only, on the management port (9000 unless
+# TENANTGATE_MANAGEMENT_PORT or MANAGEMENT_SERVER_PORT moves it; Actuator is never on the traffic port): a gateway
+# without PostgreSQL, Redis or NATS is still alive (it fails closed with 503s).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
-    CMD curl -fsS -o /dev/null "http://127.0.0.1:${MANAGEMENT_SERVER_PORT:-$TENANTGATE_PORT}/actuator/health/liveness" || exit 1
+    CMD curl -fsS -o /dev/null "http://127.0.0.1:${MANAGEMENT_SERVER_PORT:-${TENANTGATE_MANAGEMENT_PORT:-9000}}/actuator/health/liveness" || exit 1
 # exec: java is PID 1 and gets SIGTERM directly (graceful shutdown).
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS org.springframework.boot.loader.launch.JarLauncher \"$@\"", "tenantgate"]

@@ -38,7 +38,7 @@ routes:
     path: /api/orgs/{orgId}/billing/**
     cross-tenant: true
     rules:
-      "*": { min-role: owner }
+      "*": { min-role: owner, platform-roles: [admin, superadmin] }   # cross-tenant lifts only the tenant check
   - id: admin
     uri: ${downstream}
     path: /api/admin/**

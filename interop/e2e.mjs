@@ -173,14 +173,21 @@ function ensureJar() {
   if (r.status !== 0 || !existsSync(JAR)) throw new Error(`building the gateway failed (exit ${r.status})`);
 }
 
-/** Starts the gateway jar; resolves once it logged "Started TenantgateApplication" and /actuator/health is UP. */
+/**
+ * Starts the gateway jar; resolves once it logged "Started TenantgateApplication" and /actuator/health is UP on its
+ * management port.
+ */
 async function startGateway(env, label) {
   const port = await freePort();
+  const managementPort = await freePort();
   const t0 = Date.now();
   const child = spawn(
     JAVA,
     ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-jar", JAR],
-    { env: { ...process.env, ...env, TENANTGATE_PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      env: { ...process.env, ...env, TENANTGATE_PORT: String(port), TENANTGATE_MANAGEMENT_PORT: String(managementPort) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   const log = [];
   let started = false;
@@ -205,7 +212,7 @@ async function startGateway(env, label) {
     await exit;
     clearTimeout(timer);
   });
-  const gateway = { port, child, log, stop, exited: () => exited };
+  const gateway = { port, managementPort, child, log, stop, exited: () => exited };
   const deadline = Date.now() + 60000;
   while (!started) {
     if (exited) throw Object.assign(new Error(`gateway exited during start-up (${JSON.stringify(exited)})`), { gateway });
@@ -215,7 +222,7 @@ async function startGateway(env, label) {
   // Readiness turns UP once the schema check after start-up has passed.
   let health;
   do {
-    health = await request(port, "GET", "/actuator/health").catch((err) => ({ status: 0, text: err.message }));
+    health = await request(managementPort, "GET", "/actuator/health").catch((err) => ({ status: 0, text: err.message }));
     if (health.status === 200) break;
     await sleep(100);
   } while (Date.now() < deadline && !exited);
@@ -326,7 +333,8 @@ routes:
     path: /api/orgs/{orgId}/billing/**
     cross-tenant: true
     rules:
-      "*": { min-role: owner }
+      "*": { min-role: owner, platform-roles: [admin, superadmin] }
+      DELETE: { min-role: owner, platform-roles: [superadmin] }
   - id: profile
     uri: ${uri}
     path: /api/orgs/{orgId}/profile
@@ -458,6 +466,9 @@ async function runPreset(preset, shared) {
       // a rotated key must be fetched at once, not after the default 10 s
       TENANTGATE_TOKEN_JWKS_MIN_REFETCH_INTERVAL: "0s",
       TENANTGATE_TOKEN_CLOCK_SKEW: `${CLOCK_SKEW_SECONDS}s`,
+      // Deliberately off: the suite checks Better Auth's default payload (plainToken, no organizationId) against
+      // the members table, the opt-out's path; the default (the claim required) is checked on a gateway of its own.
+      TENANTGATE_ROLES_REQUIREORGANIZATIONCLAIM: "false",
     };
     try {
       gateway = await startGateway(env, preset);
@@ -487,11 +498,16 @@ async function runPreset(preset, shared) {
     await matrix({ u, acme, globex, fx, extra, expect, running, gw });
     lap("access checks");
 
+    // Before the key rotation and the identity changes, while the fixtures are as matrix() saw them.
+    await claimRequired({ u, acme, globex, extra, env });
+    lap("organization claim required");
+
     await rotation({ u, acme, expect, running, gw, fx });
     lap("key rotation");
 
     await changes({ u, acme, globex, expect, running, gw, events, shared });
     lap("identity changes");
+
 
     note(`timings (ms): ${JSON.stringify(timings)}`);
     if (sectionFailures) printLogTail(gateway, 30);
@@ -501,6 +517,50 @@ async function runPreset(preset, shared) {
     await closeServer();
     await dropDb();
     for (const id of [...aliases.keys()]) aliases.delete(id);
+  }
+}
+
+/**
+ * The defaults, on a gateway of their own: a tenant route needs the organization claim (Better Auth's default
+ * payload has none: 401 invalid_token naming it), a cross-tenant platform role needs none, crossing leaves the
+ * method's rule in force, and Actuator is not served on the traffic port.
+ */
+async function claimRequired({ u, acme, globex, extra, env }) {
+  const { TENANTGATE_ROLES_REQUIREORGANIZATIONCLAIM: _optOut, ...defaults } = env;
+  let gateway;
+  try {
+    gateway = await startGateway(defaults, "defaults");
+  } catch (err) {
+    check("gateway with the defaults starts", false, err.message);
+    printLogTail(err.gateway);
+    return;
+  }
+  try {
+    const expect = async (label, { token, method = "GET", path }, exp, challenge) => {
+      const res = await request(gateway.port, method, path, { token }).catch((err) => ({ status: 0, text: err.message, headers: {} }));
+      const r = evaluate(res, exp, path);
+      const www = res.headers?.["www-authenticate"] ?? "";
+      const ok = r.ok && (!challenge || www.includes(challenge));
+      check(`defaults: ${label}: ${method} ${path} -> ${describe(exp)}`, ok, r.ok ? www : r.detail);
+    };
+    const orders = (org) => `/api/orgs/${org}/orders`;
+    const billing = (org) => `/api/orgs/${org}/billing/invoices`;
+    await expect("ada (default payload, no organizationId)", { token: u.ada.plainToken, path: orders(acme) },
+      { deny: [401, "organization_claim_missing"] }, 'error="invalid_token", error_description="The bearer token has no organizationId claim');
+    await expect("ada (definePayload token)", { token: u.ada.token, path: orders(acme) },
+      { allow: { user: u.ada.id, org: acme, orgRole: "admin", platformRole: "user" } });
+    await expect("olga (default payload) on a route without a tenant", { token: u.olga.plainToken, path: "/api/me" },
+      { allow: { user: u.olga.id, platformRole: "user" } });
+    await expect("root (superadmin, default payload) cross-tenant", { token: u.root.plainToken, path: billing(globex) },
+      { allow: { user: u.root.id, org: globex, platformRole: "superadmin" } });
+    await expect("pat (platform admin, acme token) DELETE cross-tenant: the rule names superadmin only",
+      { token: extra.patAcme, method: "DELETE", path: billing(globex) }, { deny: [403, "not_a_member"] });
+    await expect("actuator on the traffic port", { path: "/actuator/health" }, { deny: [404, "route_not_found"] });
+    await expect("actuator on the traffic port", { path: "/actuator/prometheus" }, { deny: [404, "route_not_found"] });
+    const health = await request(gateway.managementPort, "GET", "/actuator/health").catch((err) => ({ status: 0, text: err.message }));
+    check("defaults: /actuator/health on the management port", health.status === 200, health.text);
+  } finally {
+    await gateway.stop();
   }
 }
 

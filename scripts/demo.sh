@@ -14,7 +14,8 @@
 # Needs Node 20+, npm, Java 17+, curl, and PostgreSQL + Redis (NATS optional) running locally.
 # Settings (environment): PGHOST, PGPORT, PGUSER, PGPASSWORD (default 127.0.0.1:5432, postgres, none);
 # REDIS_HOST/REDIS_PORT (127.0.0.1:6379); NATS_URL (nats://127.0.0.1:4222; skipped when not reachable);
-# AUTH_PORT (3000), ECHO_PORT (9001), GATEWAY_PORT (8080), DEMO_DB (tenantgate_demo).
+# AUTH_PORT (3000), ECHO_PORT (9001), GATEWAY_PORT (8080), MANAGEMENT_PORT (9000: the gateway's health and
+# metrics), DEMO_DB (tenantgate_demo).
 # Maven options go in MAVEN_ARGS (e.g. MAVEN_ARGS=-o when offline). Logs are in .demo/*.log.
 set -euo pipefail
 set -m # every background job gets its own process group, so that stopping it also stops its children
@@ -25,6 +26,7 @@ DB="${DEMO_DB:-tenantgate_demo}"
 AUTH_PORT="${AUTH_PORT:-3000}"
 ECHO_PORT="${ECHO_PORT:-9001}"
 GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+MANAGEMENT_PORT="${MANAGEMENT_PORT:-9000}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}" PGPASSWORD="${PGPASSWORD:-}"
 REDIS_HOST="${REDIS_HOST:-127.0.0.1}"
 REDIS_PORT="${REDIS_PORT:-6379}"
@@ -41,8 +43,8 @@ need java
 need curl
 listening "$PGHOST" "$PGPORT" || die "PostgreSQL is not reachable at $PGHOST:$PGPORT"
 listening "$REDIS_HOST" "$REDIS_PORT" || die "Redis is not reachable at $REDIS_HOST:$REDIS_PORT"
-for port in "$AUTH_PORT" "$ECHO_PORT" "$GATEWAY_PORT"; do
-  listening 127.0.0.1 "$port" && die "port $port is already in use (set AUTH_PORT, ECHO_PORT or GATEWAY_PORT)"
+for port in "$AUTH_PORT" "$ECHO_PORT" "$GATEWAY_PORT" "$MANAGEMENT_PORT"; do
+  listening 127.0.0.1 "$port" && die "port $port is already in use (set AUTH_PORT, ECHO_PORT, GATEWAY_PORT or MANAGEMENT_PORT)"
 done
 nats_hostport="${NATS_URL#*://}"
 nats_hostport="${nats_hostport%%/*}"
@@ -121,7 +123,7 @@ say "starting the gateway on port $GATEWAY_PORT with ./mvnw -q -pl gateway sprin
 say "the first run downloads Maven and the dependencies; that can take a few minutes"
 (
   cd "$ROOT"
-  export TENANTGATE_PORT="$GATEWAY_PORT"
+  export TENANTGATE_PORT="$GATEWAY_PORT" TENANTGATE_MANAGEMENT_PORT="$MANAGEMENT_PORT"
   export TENANTGATE_DB_URL="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" TENANTGATE_DB_USER="$PGUSER" TENANTGATE_DB_PASSWORD="$PGPASSWORD"
   export TENANTGATE_REDIS_HOST="$REDIS_HOST" TENANTGATE_REDIS_PORT="$REDIS_PORT"
   export TENANTGATE_JWKS_URI="http://127.0.0.1:$AUTH_PORT/api/auth/jwks"
@@ -132,10 +134,10 @@ say "the first run downloads Maven and the dependencies; that can take a few min
   exec ./mvnw -q -pl gateway spring-boot:run
 ) >"$DEMO/gateway.log" 2>&1 &
 pids+=($!)
-wait_for "the gateway" 600 "${pids[-1]}" curl -fsS "http://127.0.0.1:$GATEWAY_PORT/actuator/health"
+wait_for "the gateway" 600 "${pids[-1]}" curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/actuator/health/readiness"
 
 # 5. what to try
-say "ready: Better Auth http://127.0.0.1:$AUTH_PORT, echo http://127.0.0.1:$ECHO_PORT, gateway http://127.0.0.1:$GATEWAY_PORT"
+say "ready: Better Auth http://127.0.0.1:$AUTH_PORT, echo http://127.0.0.1:$ECHO_PORT, gateway http://127.0.0.1:$GATEWAY_PORT (health and metrics: http://127.0.0.1:$MANAGEMENT_PORT/actuator)"
 (cd "$ROOT/interop" && node demo-support.mjs curls "$DEMO/fixtures.json" "http://127.0.0.1:$GATEWAY_PORT")
 say "press Ctrl-C to stop everything"
 wait "${pids[-1]}" || true

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.stream.Stream;
 
+import dev.tenantgate.config.StartDevMode;
 import dev.tenantgate.dev.EmbeddedDatabase;
 import dev.tenantgate.policy.RoutesLinter;
 import org.springframework.boot.SpringApplication;
@@ -39,6 +40,7 @@ public class TenantgateApplication {
 		EmbeddedDatabase database = EmbeddedDatabase.start();
 		SpringApplication application = new SpringApplication(TenantgateApplication.class);
 		application.setAdditionalProfiles("dev");
+		StartDevMode.enable(application);
 		ConfigurableApplicationContext context = application.run(
 				Stream.concat(Stream.of("--spring.r2dbc.url=" + database.r2dbcUrl()), Arrays.stream(args))
 					.toArray(String[]::new));

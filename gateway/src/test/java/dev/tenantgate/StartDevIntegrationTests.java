@@ -29,14 +29,19 @@ class StartDevIntegrationTests {
 
 	static WebTestClient client;
 
+	static WebTestClient management;
+
 	static int firstRequestStatus;
 
 	@BeforeAll
 	static void startDev() {
 		int port = freePort();
+		int managementPort = freePort();
 		context = TenantgateApplication.startDev(new String[] { "--server.port=" + port,
-				"--tenantgate.dev.echo-port=" + freePort(), "--spring.data.redis.port=" + freePort() });
+				"--management.server.port=" + managementPort, "--tenantgate.dev.echo-port=" + freePort(),
+				"--spring.data.redis.port=" + freePort() });
 		client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+		management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
 		// As a newcomer does: a token and a request at once, without waiting for readiness.
 		firstRequestStatus = client.get()
 			.uri("/api/orgs/acme/orders")
@@ -47,7 +52,7 @@ class StartDevIntegrationTests {
 			.value();
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
+			.untilAsserted(() -> management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
 	}
 
 	@AfterAll
@@ -115,6 +120,18 @@ class StartDevIntegrationTests {
 			.expectBody()
 			.jsonPath("$.headers.X-Org-Role")
 			.isEqualTo("staff");
+	}
+
+	@Test
+	void bannerSaysWhereHealthAndMetricsAre(CapturedOutput output) { // issue-26
+		String managementPort = context.getEnvironment().getProperty("local.management.port");
+		assertThat(output).contains("curl -s http://localhost:" + managementPort + "/actuator/health");
+		client.get().uri("/actuator/health").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	void devTokenIsIssuedUnderStartDev() { // issue-26: start-dev, and only start-dev, turns the issuer on
+		assertThat(token("user=vera&org=acme")).startsWith("ey");
 	}
 
 	private static String token(String query) {

@@ -13,8 +13,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Profile;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -22,11 +22,12 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code start-dev} only (profile {@code dev}): a token issuer with its own JWKS, an echo downstream, and the curl
- * commands to try. Never active otherwise: the issuer hands out tokens to anyone who asks.
+ * {@code start-dev} only ({@link StartDevMode}, never a profile or a property): a token issuer with its own JWKS, an
+ * echo downstream, and the curl commands to try. Never active otherwise: the issuer hands out tokens to anyone who
+ * asks.
  */
 @Configuration(proxyBeanMethods = false)
-@Profile("dev")
+@Conditional(StartDevMode.OnStartDev.class)
 class DevConfiguration {
 
 	private static final Log logger = LogFactory.getLog(DevConfiguration.class);
@@ -75,6 +76,11 @@ class DevConfiguration {
 	ApplicationListener<ApplicationReadyEvent> devBanner(@Value("${server.port:8080}") int port) {
 		return (event) -> {
 			String base = "http://localhost:" + port;
+			String management = "http://localhost:" + event.getApplicationContext()
+				.getEnvironment()
+				.getProperty("local.management.port", event.getApplicationContext()
+					.getEnvironment()
+					.getProperty("management.server.port", String.valueOf(port)));
 			String vera = "$(curl -s '" + base + "/dev/token?user=vera&org=acme')";
 			logger.info("""
 
@@ -90,7 +96,11 @@ class DevConfiguration {
 
 					  # role denied (403): viewers may not create orders
 					  curl -s -X POST %1$s/api/orgs/acme/orders -H "Authorization: Bearer %2$s"
-					""".formatted(base, vera));
+
+					Health and metrics are on the management port, never on %1$s:
+					  curl -s %3$s/actuator/health
+					  curl -s %3$s/actuator/prometheus
+					""".formatted(base, vera, management));
 		};
 	}
 

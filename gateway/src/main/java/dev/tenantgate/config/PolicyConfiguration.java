@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tenantgate.audit.DecisionRecorder;
 import dev.tenantgate.filter.HeaderHygiene;
 import dev.tenantgate.filter.IdentityHeaders;
@@ -15,6 +16,7 @@ import dev.tenantgate.filter.ResponseHopByHopHeadersFilter;
 import dev.tenantgate.filter.RoutesReloader;
 import dev.tenantgate.filter.TenantAuthorizationFilter;
 import dev.tenantgate.path.RequestPathNormalizer;
+import dev.tenantgate.policy.OrganizationLookupBudget;
 import dev.tenantgate.policy.RequestAuthorizer;
 import dev.tenantgate.policy.RoutesFile;
 import dev.tenantgate.policy.RoutesFileSource;
@@ -121,8 +123,19 @@ class PolicyConfiguration {
 	}
 
 	@Bean
-	RequestAuthorizer requestAuthorizer(RoleResolver roles, RoleProperties properties, Clock clock) {
-		return new RequestAuthorizer(roles, properties.requireOrganizationClaim(), clock);
+	RequestAuthorizer requestAuthorizer(RoleResolver roles, RoleProperties properties, TokenProperties token,
+			Clock clock) {
+		RoleProperties.Claimless claimless = properties.claimless();
+		if (!properties.requireOrganizationClaim()) {
+			logger.warn("tenantgate.roles.require-organization-claim is false: a token without the "
+					+ token.claims().organizationId() + " claim is let into the organizations where its user is a "
+					+ "member, looked up in at most " + claimless.maximumOrganizations() + " organizations per user "
+					+ "every " + claimless.window());
+		}
+		return new RequestAuthorizer(roles, properties.requireOrganizationClaim(), token.claims().organizationId(),
+				new OrganizationLookupBudget(claimless.maximumOrganizations(), claimless.window(),
+						claimless.maximumUsers(), Ticker.systemTicker()),
+				clock);
 	}
 
 	@Bean

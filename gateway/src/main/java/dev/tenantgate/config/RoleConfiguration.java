@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.tenantgate.resilience.ConnectionPoolWait;
 import dev.tenantgate.resilience.DependencyGuard;
+import dev.tenantgate.resilience.GuardHealthIndicator;
 import dev.tenantgate.role.CacheSettings;
 import dev.tenantgate.role.RoleResolver;
 import dev.tenantgate.role.SharedRoleStore;
@@ -133,6 +134,15 @@ class RoleConfiguration {
 		ConnectionPool pool = (connections.getIfAvailable() instanceof ConnectionPool found) ? found : null;
 		int connectionsInPool = r2dbc.getPool().isEnabled() ? r2dbc.getPool().getMaxSize() : 0;
 		return resilience.postgres().guardWithin("postgres", connectionsInPool, new ConnectionPoolWait(pool));
+	}
+
+	/**
+	 * PostgreSQL's health ({@code /actuator/health/postgres}) from the lookups' circuit breaker, in place of Spring
+	 * Boot's r2dbc indicator, which takes a connection from the lookups' pool on every check, outside their bulkhead.
+	 */
+	@Bean
+	GuardHealthIndicator postgresHealthIndicator(DependencyGuard postgresGuard) {
+		return new GuardHealthIndicator(postgresGuard);
 	}
 
 	@Bean

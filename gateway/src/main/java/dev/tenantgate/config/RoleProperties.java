@@ -14,13 +14,29 @@ import org.springframework.validation.annotation.Validated;
  * @param local the in-process tier
  * @param redis the shared tier
  * @param database the authoritative tier
- * @param requireOrganizationClaim whether a token without the organization claim is refused on tenant routes
- * ({@code tenant_mismatch}); when {@code false} (default) such a token is checked against the membership table
+ * @param requireOrganizationClaim whether a tenant route needs the token's organization claim (401
+ * {@code organization_claim_missing} without it; on a {@code cross-tenant} route a cross-tenant platform role needs
+ * none); when {@code false}, a token without the claim is let into the organizations where the user is a member only
+ * @param claimless the bound on the lookups a token without the organization claim can cause, when the claim is not
+ * required
  */
 @Validated
 @ConfigurationProperties("tenantgate.roles")
 public record RoleProperties(@DefaultValue @Valid Local local, @DefaultValue @Valid Redis redis,
-		@DefaultValue("false") boolean requireOrganizationClaim) {
+		@DefaultValue("true") boolean requireOrganizationClaim, @DefaultValue @Valid Claimless claimless) {
+
+	/**
+	 * How many distinct organizations one user's tokens without the organization claim (with
+	 * {@code require-organization-claim: false}, or a crossing platform role on a {@code cross-tenant} route) may
+	 * have their membership looked up in, per window; past it, 429 {@code too_many_organizations}.
+	 *
+	 * @param maximumOrganizations distinct organizations per user and window
+	 * @param window how long a user's count lasts from the first lookup it counts
+	 * @param maximumUsers how many users are counted at once
+	 */
+	public record Claimless(@DefaultValue("10") @Min(1) int maximumOrganizations, @DefaultValue("1m") Duration window,
+			@DefaultValue("100000") @Min(1) long maximumUsers) {
+	}
 
 	/**
 	 * @param maximumSize the most entries kept per kind (memberships, users)

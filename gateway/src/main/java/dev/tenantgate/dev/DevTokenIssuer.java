@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * For {@code start-dev} only: signs tokens shaped like Better Auth's (EdDSA, {@code kid}, {@code sub},
  * {@code organizationId}, {@code orgRole}, {@code role}) with a key generated at start-up, and publishes its JWKS.
- * Never enabled outside the {@code dev} profile.
+ * Never enabled outside {@code start-dev}.
  */
 public final class DevTokenIssuer {
 

@@ -1,7 +1,6 @@
 package dev.tenantgate.policy;
 
 import java.time.Clock;
-import java.util.Collections;
 import java.util.Set;
 
 import dev.tenantgate.problem.AccessDeniedException;
@@ -19,18 +18,20 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Decides whether a verified token may make a request on a route, in this order:
- * <ol>
- * <li>the user must exist and not be banned ({@code user_banned});</li>
- * <li>on a tenant route, the path's tenant must be the token's organization ({@code tenant_mismatch}), unless the
- * route lets the user's platform role cross tenants;</li>
- * <li>a platform role named by the rule grants access outright;</li>
- * <li>otherwise the member roles in the tenant must satisfy the rule ({@code not_a_member},
- * {@code role_insufficient}).</li>
- * </ol>
- * Roles are looked up only when the rule needs them: the token's claims first, while no change has been recorded
- * since the token was issued, then the role tiers. When every answer comes from memory the decision is made at once
- * and returned as {@code Mono.just} or {@code Mono.error} (see {@link ScalarMono}).
+ * Decides whether a verified token may make a request on a route: plans the lookups the decision needs and leaves
+ * the decision itself to {@link AccessDecision} (its Javadoc is the decision table). In short: the user must exist
+ * and not be banned; on a tenant route the path's organization must be the token's {@code organizationId} unless
+ * the route is {@code cross-tenant} and the user holds one of its cross-tenant platform roles (that lifts the tenant
+ * check and nothing else); then the method's rule decides, a platform role it names first, else the member roles in
+ * the path's organization.
+ * <p>
+ * A token without the organization claim is refused on tenant routes (401) unless
+ * {@code require-organization-claim} is off; then its membership in the path's organization stands in for the
+ * claim, and one subject may cause lookups in at most a bounded number of organizations per window
+ * ({@link OrganizationLookupBudget}). Roles are looked up only when the decision needs them: the token's claims
+ * first, while no change has been recorded since the token was issued, then the role tiers. When every answer comes
+ * from memory the decision is made at once and returned as {@code Mono.just} or {@code Mono.error} (see
+ * {@link ScalarMono}).
  */
 public final class RequestAuthorizer {
 
@@ -38,11 +39,22 @@ public final class RequestAuthorizer {
 
 	private final boolean requireOrganizationClaim;
 
+	private final String claimMissingDetail;
+
+	private final OrganizationLookupBudget claimlessLookups;
+
 	private final Clock clock;
 
-	public RequestAuthorizer(RoleResolver roles, boolean requireOrganizationClaim, Clock clock) {
+	/**
+	 * @param organizationClaim the name of the organization claim, for the refusal's description
+	 * @param claimlessLookups the bound on the organizations one subject's claimless tokens may have looked up
+	 */
+	public RequestAuthorizer(RoleResolver roles, boolean requireOrganizationClaim, String organizationClaim,
+			OrganizationLookupBudget claimlessLookups, Clock clock) {
 		this.roles = roles;
 		this.requireOrganizationClaim = requireOrganizationClaim;
+		this.claimMissingDetail = "The bearer token has no " + organizationClaim + " claim, which this route requires.";
+		this.claimlessLookups = claimlessLookups;
 		this.clock = clock;
 	}
 
@@ -56,6 +68,11 @@ public final class RequestAuthorizer {
 		String tenant = match.tenant();
 		if (tenant != null && !Identifiers.isValid(tenant)) {
 			return Mono.error(new AccessDeniedException(FailureCode.PATH_INVALID, "The organization id in the path is not valid."));
+		}
+		FailureCode early = AccessDecision.beforeLookups(tenant, token.organizationId(), this.requireOrganizationClaim,
+				match.route());
+		if (early != null) {
+			return Mono.error(denial(early));
 		}
 		Mono<PlatformUser> user;
 		Mono<Membership> ownMembership;
@@ -77,10 +94,11 @@ public final class RequestAuthorizer {
 		}
 		return ScalarMono.flatMap(user, (found) -> {
 			if (found.isLockedOut(this.clock.instant())) {
-				return Mono.error(new AccessDeniedException(FailureCode.USER_BANNED));
+				// Decided without the platform roles: whether their claim is still fresh is not even asked.
+				return decide(token, match, rule, true, Set.of(), trace, null);
 			}
 			return ScalarMono.flatMap(platformRoles(token, found),
-					(platformRoles) -> decide(token, match.route(), tenant, rule, platformRoles, trace, ownMembership));
+					(platformRoles) -> decide(token, match, rule, false, platformRoles, trace, ownMembership));
 		});
 	}
 
@@ -93,37 +111,43 @@ public final class RequestAuthorizer {
 				(changed) -> changed ? user.roles() : Roles.parse(token.platformRole()));
 	}
 
-	private Mono<Identity> decide(VerifiedToken token, RoutePolicy route, @Nullable String tenant, MethodRule rule,
+	private Mono<Identity> decide(VerifiedToken token, RouteMatch match, MethodRule rule, boolean lockedOut,
 			Set<String> platformRoles, ResolutionTrace trace, @Nullable Mono<Membership> ownMembership) {
-		if (tenant == null) {
-			if (rule.access() == MethodRule.Access.AUTHENTICATED || intersects(rule.platformRoles(), platformRoles)) {
-				return Mono.just(new Identity(token.subject(), null, Set.of(), platformRoles));
-			}
-			return Mono.error(new AccessDeniedException(FailureCode.ROLE_INSUFFICIENT));
+		String tenant = match.tenant();
+		AccessDecision.Verdict verdict = AccessDecision.decide(tenant, token.organizationId(),
+				this.requireOrganizationClaim, match.route(), rule, lockedOut, platformRoles, null);
+		if (!verdict.needsMembership() || tenant == null) {
+			return outcome(token, tenant, platformRoles, verdict);
 		}
-		boolean crossTenant = intersects(route.crossTenantRoles(), platformRoles);
-		String claimedTenant = token.organizationId();
-		boolean sameTenant = tenant.equals(claimedTenant);
-		if (!sameTenant && !crossTenant && (claimedTenant != null || this.requireOrganizationClaim)) {
-			return Mono.error(new AccessDeniedException(FailureCode.TENANT_MISMATCH));
-		}
-		if (crossTenant || intersects(rule.platformRoles(), platformRoles)) {
-			return Mono.just(new Identity(token.subject(), tenant, Set.of(), platformRoles));
-		}
-		if (!rule.usesMemberRoles()) {
-			return Mono.error(new AccessDeniedException(FailureCode.ROLE_INSUFFICIENT));
+		boolean sameTenant = tenant.equals(token.organizationId());
+		if (!sameTenant && token.organizationId() == null
+				&& !this.claimlessLookups.tryAcquire(token.subject(), tenant)) {
+			return Mono.error(denial(FailureCode.TOO_MANY_ORGANIZATIONS));
 		}
 		Mono<Membership> lookup = (ownMembership != null) ? ownMembership
 				: membership(token, tenant, sameTenant, trace);
-		return ScalarMono.flatMap(lookup, (membership) -> {
-			if (!membership.isMember()) {
-				return Mono.error(new AccessDeniedException(FailureCode.NOT_A_MEMBER));
-			}
-			if (!grants(rule, route.hierarchy(), membership.roles())) {
-				return Mono.error(new AccessDeniedException(FailureCode.ROLE_INSUFFICIENT));
-			}
-			return Mono.just(new Identity(token.subject(), tenant, membership.roles(), platformRoles));
-		});
+		return ScalarMono.flatMap(lookup, (membership) -> outcome(token, tenant, platformRoles,
+				AccessDecision.decide(tenant, token.organizationId(), this.requireOrganizationClaim, match.route(),
+						rule, false, platformRoles, membership)));
+	}
+
+	private Mono<Identity> outcome(VerifiedToken token, @Nullable String tenant, Set<String> platformRoles,
+			AccessDecision.Verdict verdict) {
+		if (verdict.allowed()) {
+			return Mono.just(new Identity(token.subject(), tenant, verdict.memberRoles(), platformRoles));
+		}
+		FailureCode denial = verdict.denial();
+		if (denial == null) {
+			throw new IllegalStateException("The member roles were given, yet the decision still needs them");
+		}
+		return Mono.error(denial(denial));
+	}
+
+	private AccessDeniedException denial(FailureCode code) {
+		if (code == FailureCode.ORGANIZATION_CLAIM_MISSING) {
+			return new AccessDeniedException(code, this.claimMissingDetail);
+		}
+		return new AccessDeniedException(code);
 	}
 
 	private Mono<Membership> membership(VerifiedToken token, String tenant, boolean sameTenant,
@@ -136,20 +160,6 @@ public final class RequestAuthorizer {
 	private static @Nullable Membership claimedMembership(VerifiedToken token, boolean sameTenant) {
 		Membership claimed = (sameTenant && token.orgRole() != null) ? Membership.of(token.orgRole()) : null;
 		return (claimed != null && claimed.isMember()) ? claimed : null;
-	}
-
-	private static boolean grants(MethodRule rule, RoleHierarchy hierarchy, Set<String> memberRoles) {
-		if (rule.access() == MethodRule.Access.MEMBER) {
-			return true;
-		}
-		if (rule.minimumRole() != null) {
-			return hierarchy.satisfies(memberRoles, rule.minimumRole());
-		}
-		return intersects(rule.memberRoles(), memberRoles);
-	}
-
-	private static boolean intersects(Set<String> a, Set<String> b) {
-		return !a.isEmpty() && !b.isEmpty() && !Collections.disjoint(a, b);
 	}
 
 }

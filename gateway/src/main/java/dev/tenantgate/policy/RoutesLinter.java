@@ -5,15 +5,19 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Finds rules that are valid but probably not what was meant: a route that can never be reached because an earlier
  * route matches every path it matches (the first match wins, so an earlier looser route silently shadows a later
- * stricter one), and member roles that the route's hierarchy does not know (they only grant themselves).
+ * stricter one), member roles that the route's hierarchy does not know (they only grant themselves), a
+ * {@code cross-tenant} rule that names none of the roles that may cross (crossing lifts only the tenant check), and
+ * every route in shadow mode, which is open to every caller.
  */
 public final class RoutesLinter {
 
@@ -57,8 +61,20 @@ public final class RoutesLinter {
 					break;
 				}
 			}
-			for (Map.Entry<String, MethodRule> rule : route.rules().entrySet()) {
-				for (String role : rule.getValue().memberRoles()) {
+			if (route.shadow()) {
+				warnings.add(source + ":" + route.line() + ": route '" + route.id() + "' is in shadow mode: it is open "
+						+ "to every caller (no token needed, any method), its rules are only logged");
+			}
+			for (Map.Entry<String, MethodRule> rule : sorted(route.rules())) {
+				MethodRule methodRule = rule.getValue();
+				if (!route.crossTenantRoles().isEmpty() && methodRule.access() != MethodRule.Access.PUBLIC
+						&& Collections.disjoint(methodRule.platformRoles(), route.crossTenantRoles())) {
+					warnings.add(source + ":" + route.line() + ": route '" + route.id() + "' " + rule.getKey()
+							+ ": cross-tenant, but the rule names none of the cross-tenant roles "
+							+ sorted(route.crossTenantRoles()) + " in platform-roles; crossing lifts only the tenant "
+							+ "check, so they get only the member roles they hold in the organization");
+				}
+				for (String role : methodRule.memberRoles()) {
 					if (!route.hierarchy().contains(role)) {
 						warnings.add(source + ":" + route.line() + ": route '" + route.id() + "' " + rule.getKey()
 								+ ": role '" + role + "' is in no hierarchy (" + route.hierarchy()
@@ -68,6 +84,14 @@ public final class RoutesLinter {
 			}
 		}
 		return warnings;
+	}
+
+	private static List<Map.Entry<String, MethodRule>> sorted(Map<String, MethodRule> rules) {
+		return rules.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
+	}
+
+	private static List<String> sorted(Set<String> roles) {
+		return roles.stream().sorted().toList();
 	}
 
 }

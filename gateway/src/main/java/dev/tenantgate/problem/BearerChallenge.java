@@ -19,7 +19,7 @@ final class BearerChallenge {
 		String error = switch (code) {
 			case TOKEN_MISSING -> "";
 			case INVALID_REQUEST -> "invalid_request";
-			case TOKEN_INVALID, TOKEN_EXPIRED -> "invalid_token";
+			case TOKEN_INVALID, TOKEN_EXPIRED, ORGANIZATION_CLAIM_MISSING -> "invalid_token";
 			default -> null;
 		};
 		if (error == null) {

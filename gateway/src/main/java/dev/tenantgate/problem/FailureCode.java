@@ -20,6 +20,13 @@ public enum FailureCode {
 	/** The token's {@code exp} is in the past (beyond the allowed clock skew). */
 	TOKEN_EXPIRED(HttpStatus.UNAUTHORIZED, "token_expired", "The bearer token has expired."),
 
+	/**
+	 * A tenant route needs the token's organization claim ({@code tenantgate.roles.require-organization-claim}), and
+	 * the token has none: an {@code invalid_token} whose description names the claim.
+	 */
+	ORGANIZATION_CLAIM_MISSING(HttpStatus.UNAUTHORIZED, "organization_claim_missing",
+			"The bearer token has no organization claim, which this route requires."),
+
 	/** The signing keys could not be fetched and none are cached: the token cannot be checked. */
 	KEYS_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "keys_unavailable", "The token cannot be verified right now."),
 
@@ -34,6 +41,13 @@ public enum FailureCode {
 
 	/** The user is banned (admin plugin), or no longer exists. */
 	USER_BANNED(HttpStatus.FORBIDDEN, "user_banned", "The user is banned."),
+
+	/**
+	 * A token without the organization claim (with {@code require-organization-claim: false}) has named more
+	 * organizations within the window than one subject may have looked up.
+	 */
+	TOO_MANY_ORGANIZATIONS(HttpStatus.TOO_MANY_REQUESTS, "too_many_organizations",
+			"Too many organizations were tried without an organization claim; try again later."),
 
 	/** A role needed for the decision could not be read because the stores are unreachable: fail closed. */
 	ROLE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "role_unavailable", "The user's role cannot be resolved right now."),

@@ -15,6 +15,7 @@ import dev.tenantgate.support.TestTokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -53,7 +54,13 @@ abstract class GatewayIntegrationTestSupport {
 	@LocalServerPort
 	int port;
 
+	@LocalManagementPort
+	int managementPort;
+
 	WebTestClient client;
+
+	/** The management port's (health, metrics): Actuator never answers on the traffic port. */
+	WebTestClient management;
 
 	@BeforeAll
 	static void requireServices() {
@@ -106,6 +113,7 @@ abstract class GatewayIntegrationTestSupport {
 	@BeforeEach
 	void setUpClient() {
 		this.client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		this.management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.managementPort).build();
 		wireMock.resetRequests();
 	}
 

@@ -65,8 +65,8 @@ class ObservabilityIntegrationTests extends GatewayIntegrationTestSupport {
 
 	@Test
 	void healthGroupsShowReadinessAndEveryDependency() {
-		this.client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
-		this.client.get()
+		this.management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+		this.management.get()
 			.uri("/actuator/health/readiness")
 			.exchange()
 			.expectStatus()
@@ -74,12 +74,16 @@ class ObservabilityIntegrationTests extends GatewayIntegrationTestSupport {
 			.expectBody()
 			.jsonPath("$.components.jwks.status")
 			.isEqualTo("UP");
-		this.client.get()
+		this.management.get()
 			.uri("/actuator/health/dependencies")
 			.exchange()
 			.expectBody()
-			.jsonPath("$.components.r2dbc.status")
+			.jsonPath("$.components.postgres.status")
 			.isEqualTo("UP")
+			.jsonPath("$.components.postgres.details.circuitBreaker")
+			.isEqualTo("CLOSED")
+			.jsonPath("$.components.r2dbc")
+			.doesNotExist()
 			.jsonPath("$.components.redis.status")
 			.isEqualTo("UP")
 			.jsonPath("$.components.nats.details.subjects[0]")
@@ -91,7 +95,7 @@ class ObservabilityIntegrationTests extends GatewayIntegrationTestSupport {
 	}
 
 	private String prometheus() {
-		return this.client.get()
+		return this.management.get()
 			.uri("/actuator/prometheus")
 			.exchange()
 			.expectStatus()

@@ -242,12 +242,14 @@ class TenantAuthorizationIntegrationTests extends GatewayIntegrationTestSupport 
 	}
 
 	@Test
-	void tokenWithoutOrganizationClaimsIsCheckedAgainstTheMembership() {
+	void tokenWithoutOrganizationClaimIsUnauthorizedOnTenantRoutes() { // issue-26
 		seedOnce();
-		String token = tokens.ed25519((claims) -> claims.subject(staff));
-		call("POST", "/api/orgs/" + orgA + "/orders", token).expectStatus().isOk();
-		wireMock.resetRequests();
-		expectProblem(call("GET", "/api/orgs/" + orgB + "/orders", token), 403, "not_a_member");
+		String token = tokens.ed25519((claims) -> claims.subject(staff).claim("orgRole", "staff"));
+		call("POST", "/api/orgs/" + orgA + "/orders", token).expectHeader()
+			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tenantgate\", error=\"invalid_token\", "
+					+ "error_description=\"The bearer token has no organizationId claim, which this route requires.\"");
+		expectProblem(call("POST", "/api/orgs/" + orgA + "/orders", token), 401, "organization_claim_missing");
+		call("GET", "/api/me", token).expectStatus().isOk();
 	}
 
 	@Test
@@ -288,6 +290,20 @@ class TenantAuthorizationIntegrationTests extends GatewayIntegrationTestSupport 
 		assertThat(request.getHeaders().getHeader("X-Org-Role").isPresent()).isFalse();
 		wireMock.resetRequests();
 		expectProblem(call("GET", "/api/orgs/" + orgA + "/orders", token), 403, "tenant_mismatch");
+	}
+
+	@Test
+	void crossingTenantsLeavesTheMethodRuleInForce() { // issue-26
+		seedOnce();
+		String token = tokens.ed25519((claims) -> claims.subject(platformAdmin)
+			.claim("organizationId", orgB)
+			.claim("role", "admin"));
+		// DELETE: { min-role: owner, platform-roles: [superadmin] }: admin may cross into orgA, not delete there.
+		expectProblem(call("DELETE", "/api/orgs/" + orgA + "/billing/invoices/1", token), 403, "not_a_member");
+		String superToken = tokens.ed25519((claims) -> claims.subject(superAdmin)
+			.claim("organizationId", orgB)
+			.claim("role", "superadmin"));
+		call("DELETE", "/api/orgs/" + orgA + "/billing/invoices/1", superToken).expectStatus().isOk();
 	}
 
 	@Test

@@ -68,7 +68,8 @@ class TwoInstanceConsistencyIntegrationTests {
 
 	private static ConfigurableApplicationContext start(TestServices.Endpoints services) {
 		return new SpringApplicationBuilder(TenantgateApplication.class).run(
-				"--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + services.pgUser(),
+				"--server.port=0", "--management.server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
+				"--spring.r2dbc.username=" + services.pgUser(),
 				"--spring.r2dbc.password=" + services.pgPassword(), "--spring.data.redis.host=" + services.redisHost(),
 				"--spring.data.redis.port=" + services.redisPort(),
 				"--tenantgate.token.jwks-uri=" + GatewayIntegrationTestSupport.wireMock.baseUrl() + "/api/auth/jwks",

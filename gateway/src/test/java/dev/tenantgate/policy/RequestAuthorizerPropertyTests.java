@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tenantgate.path.PathTemplate;
 import dev.tenantgate.policy.MethodRule.Access;
 import dev.tenantgate.problem.AccessDeniedException;
@@ -67,6 +68,10 @@ class RequestAuthorizerPropertyTests {
 	static final List<String> PLATFORM_ROLES = List.of("user", "admin", "superadmin", "support", "admin,support",
 			"user,superadmin");
 
+	// The bound on claimless lookups has tests of its own; here it never refuses.
+	static final OrganizationLookupBudget UNBOUNDED = new OrganizationLookupBudget(Integer.MAX_VALUE,
+			Duration.ofMinutes(1), 10, Ticker.systemTicker());
+
 	// One mock for all tries (creating a mock per try costs more than the decision itself), re-stubbed each time.
 	private final RoleResolver roles = mock(RoleResolver.class);
 
@@ -88,11 +93,19 @@ class RequestAuthorizerPropertyTests {
 			MembershipKey key = invocation.getArgument(0);
 			Membership claimed = invocation.getArgument(1);
 			assertThat(key).isEqualTo(new MembershipKey(USER, scenario.pathTenant()));
+			// issue-26: a token makes the gateway read memberships in an organization it does not claim only when
+			// the route lets its platform role cross tenants, or when the claim is not required.
+			if (!scenario.pathTenant().equals(scenario.organizationClaim())) {
+				assertThat(scenario.organizationClaim() == null && !scenario.requireOrganizationClaim()
+						|| ReferenceModel.mayCross(scenario))
+					.as("membership looked up in an organization the token does not claim: %s", scenario)
+					.isTrue();
+			}
 			return Mono.just((claimed != null && !scenario.memberClaimStale()) ? claimed
 					: Membership.of(scenario.storedMemberRoles()));
 		});
 		RequestAuthorizer authorizer = new RequestAuthorizer(this.roles, scenario.requireOrganizationClaim(),
-				Clock.fixed(NOW, ZoneOffset.UTC));
+				"organizationId", UNBOUNDED, Clock.fixed(NOW, ZoneOffset.UTC));
 
 		Outcome actual = outcome(() -> authorizer.authorize(scenario.token(), scenario.match(), scenario.rule(), new ResolutionTrace()));
 		Outcome expected = ReferenceModel.decide(scenario);
@@ -100,8 +113,9 @@ class RequestAuthorizerPropertyTests {
 		Statistics.label("outcome").collect(expected.denial() != null ? expected.denial() : "allowed");
 		Statistics.label("outcome").coverage((coverage) -> {
 			coverage.check("allowed").percentage((percent) -> percent > 15);
-			for (FailureCode code : List.of(FailureCode.PATH_INVALID, FailureCode.USER_BANNED,
-					FailureCode.TENANT_MISMATCH, FailureCode.NOT_A_MEMBER, FailureCode.ROLE_INSUFFICIENT)) {
+			for (FailureCode code : List.of(FailureCode.PATH_INVALID, FailureCode.ORGANIZATION_CLAIM_MISSING,
+					FailureCode.USER_BANNED, FailureCode.TENANT_MISMATCH, FailureCode.NOT_A_MEMBER,
+					FailureCode.ROLE_INSUFFICIENT)) {
 				coverage.check(code).count((count) -> count > 0);
 			}
 		});
@@ -246,6 +260,12 @@ class RequestAuthorizerPropertyTests {
 			if (c.tenantRoute() && !c.pathTenant().matches("[A-Za-z0-9_-]{1,128}")) {
 				return denied(FailureCode.PATH_INVALID);
 			}
+			// 4. A tenant route needs the organization claim when it is required; only a cross-tenant route can be
+			// entered without it (by a cross-tenant role), so elsewhere the refusal comes before any lookup.
+			boolean claimMissing = c.tenantRoute() && c.organizationClaim() == null && c.requireOrganizationClaim();
+			if (claimMissing && !c.crossTenant()) {
+				return denied(FailureCode.ORGANIZATION_CLAIM_MISSING);
+			}
 			PlatformUser user = c.storedUser();
 			// 3. A user that no longer exists, or is banned with no expiry or a future one, is refused everywhere.
 			if (!user.exists() || (user.banned() && (user.banExpires() == null || NOW.isBefore(user.banExpires())))) {
@@ -263,16 +283,25 @@ class RequestAuthorizerPropertyTests {
 				}
 				return denied(FailureCode.ROLE_INSUFFICIENT);
 			}
+			Set<String> stored = split(c.storedMemberRoles());
 			// 4. The path's tenant must be the token's organization, unless the route is cross-tenant and the user
-			// has a cross-tenant platform role; a token without the claim is checked against the membership instead.
-			boolean mayCross = c.crossTenant() && !Collections.disjoint(CROSS_TENANT_ROLES, platform);
+			// has a cross-tenant platform role: that lifts the tenant check, and only it.
+			boolean mayCross = mayCross(c);
 			boolean sameTenant = c.pathTenant().equals(c.organizationClaim());
-			if (!sameTenant && !mayCross && (c.organizationClaim() != null || c.requireOrganizationClaim())) {
-				return denied(FailureCode.TENANT_MISMATCH);
+			if (!sameTenant && !mayCross) {
+				if (c.organizationClaim() != null) {
+					return denied(FailureCode.TENANT_MISMATCH);
+				}
+				if (c.requireOrganizationClaim()) {
+					return denied(FailureCode.ORGANIZATION_CLAIM_MISSING);
+				}
+				// Without the claim (not required), only where the user is a member: before any platform role counts.
+				if (stored.isEmpty()) {
+					return denied(FailureCode.NOT_A_MEMBER);
+				}
 			}
-			// cross-tenant: true lets the cross-tenant roles call the route for any organization.
-			// 6. A platform role named by the rule grants access.
-			if (mayCross || platformGrants) {
+			// 6. A platform role named by the method's rule grants access, on a cross-tenant route as anywhere.
+			if (platformGrants) {
 				return allowed(c.pathTenant(), Set.of(), platform);
 			}
 			if (rule.kind() == RuleKind.PLATFORM_ONLY) {
@@ -280,7 +309,7 @@ class RequestAuthorizerPropertyTests {
 			}
 			// 5. Member roles: the orgRole claim when it is for this tenant (and still trusted), else the stores.
 			Set<String> claimed = (sameTenant && c.orgRoleClaim() != null) ? split(c.orgRoleClaim()) : Set.of();
-			Set<String> member = (!claimed.isEmpty() && !c.memberClaimStale()) ? claimed : split(c.storedMemberRoles());
+			Set<String> member = (!claimed.isEmpty() && !c.memberClaimStale()) ? claimed : stored;
 			if (member.isEmpty()) {
 				return denied(FailureCode.NOT_A_MEMBER);
 			}
@@ -293,6 +322,13 @@ class RequestAuthorizerPropertyTests {
 				case PLATFORM_ONLY -> false;
 			};
 			return grants ? allowed(c.pathTenant(), member, platform) : denied(FailureCode.ROLE_INSUFFICIENT);
+		}
+
+		/** Whether the route is cross-tenant and the user's platform roles (claimed or stored) include a crossing one. */
+		static boolean mayCross(Case c) {
+			Set<String> platform = (c.platformRoleClaim() != null && !c.platformClaimStale()) ? split(c.platformRoleClaim())
+					: c.storedUser().roles();
+			return c.crossTenant() && !Collections.disjoint(CROSS_TENANT_ROLES, platform);
 		}
 
 		/** Better Auth's comma-separated roles: each one counts, blanks do not. */

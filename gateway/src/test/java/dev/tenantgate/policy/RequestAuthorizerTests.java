@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tenantgate.path.PathTemplate;
 import dev.tenantgate.policy.MethodRule.Access;
 import dev.tenantgate.problem.AccessDeniedException;
@@ -51,7 +52,7 @@ class RequestAuthorizerTests {
 
 	private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
-	private final RequestAuthorizer authorizer = new RequestAuthorizer(this.roles, true, this.clock);
+	private final RequestAuthorizer authorizer = authorizer(true, Integer.MAX_VALUE);
 
 	@BeforeEach
 	void activeUser() {
@@ -162,12 +163,46 @@ class RequestAuthorizerTests {
 	}
 
 	@Test
-	void authorizeWhenCrossTenantRoleOnCrossTenantRouteThenAllowedWithoutOrgRoles() {
+	void authorizeWhenCrossTenantRoleNamedByTheRuleThenAllowedWithoutOrgRoles() {
 		RouteMatch match = new RouteMatch(route(Set.of("admin", "superadmin")), Map.of("orgId", "acme"));
-		StepVerifier.create(this.authorizer.authorize(token("other", null, "superadmin"), match, MIN_STAFF, new ResolutionTrace()))
+		MethodRule rule = new MethodRule(Access.ROLES, Set.of(), "owner", Set.of("superadmin"));
+		StepVerifier.create(this.authorizer.authorize(token("other", null, "superadmin"), match, rule, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of(), Set.of("superadmin")))
 			.verifyComplete();
 		verify(this.roles).userChangedSince(USER, ISSUED_AT);
+		verify(this.roles, never()).membership(any(), any(), any(), any());
+	}
+
+	@Test
+	void authorizeWhenCrossTenantRoleNotNamedByTheRuleThenTheRuleStillDecides() { // issue-26
+		// DELETE: { min-role: owner, platform-roles: [superadmin] } on a cross-tenant route: a platform admin may
+		// cross into acme, but the method's rule names superadmin only, so admin's member roles in acme decide.
+		RouteMatch match = new RouteMatch(route(Set.of("admin", "superadmin")), Map.of("orgId", "acme"));
+		MethodRule delete = new MethodRule(Access.ROLES, Set.of(), "owner", Set.of("superadmin"));
+		givenMembership("acme", Membership.NONE);
+		assertDenied(this.authorizer.authorize(token("other", null, "admin"), match, delete, new ResolutionTrace()),
+				FailureCode.NOT_A_MEMBER);
+		givenMembership("acme", Membership.of("staff"));
+		assertDenied(this.authorizer.authorize(token("other", null, "admin"), match, delete, new ResolutionTrace()),
+				FailureCode.ROLE_INSUFFICIENT);
+		givenMembership("acme", Membership.of("owner"));
+		StepVerifier.create(this.authorizer.authorize(token("other", null, "admin"), match, delete, new ResolutionTrace()))
+			.expectNext(new Identity(USER, "acme", Set.of("owner"), Set.of("admin")))
+			.verifyComplete();
+		MethodRule superadminOnly = new MethodRule(Access.ROLES, Set.of(), null, Set.of("superadmin"));
+		assertDenied(this.authorizer.authorize(token("other", null, "admin"), match, superadminOnly,
+				new ResolutionTrace()), FailureCode.ROLE_INSUFFICIENT);
+	}
+
+	@Test
+	void authorizeWhenCrossTenantRoleWithoutOrganizationClaimThenTheRuleDecides() { // issue-26
+		RouteMatch match = new RouteMatch(route(Set.of("admin", "superadmin")), Map.of("orgId", "acme"));
+		MethodRule rule = new MethodRule(Access.ROLES, Set.of(), "owner", Set.of("superadmin"));
+		StepVerifier.create(this.authorizer.authorize(token(null, null, "superadmin"), match, rule, new ResolutionTrace()))
+			.expectNext(new Identity(USER, "acme", Set.of(), Set.of("superadmin")))
+			.verifyComplete();
+		assertDenied(this.authorizer.authorize(token(null, null, "support"), match, rule, new ResolutionTrace()),
+				FailureCode.ORGANIZATION_CLAIM_MISSING);
 		verify(this.roles, never()).membership(any(), any(), any(), any());
 	}
 
@@ -214,7 +249,7 @@ class RequestAuthorizerTests {
 
 	@Test
 	void authorizeWhenOrgRoleClaimWithoutOrganizationClaimThenStoredRoleDecides() {
-		RequestAuthorizer lenient = new RequestAuthorizer(this.roles, false, this.clock);
+		RequestAuthorizer lenient = authorizer(false, Integer.MAX_VALUE);
 		givenMembership("acme", Membership.of("viewer"));
 		assertDenied(lenient.authorize(token(null, "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.ROLE_INSUFFICIENT);
@@ -223,7 +258,7 @@ class RequestAuthorizerTests {
 
 	@Test
 	void authorizeWhenOrgRoleClaimIsForAnotherOrganizationThenNoClaimReachesResolver() {
-		RequestAuthorizer lenient = new RequestAuthorizer(this.roles, false, this.clock);
+		RequestAuthorizer lenient = authorizer(false, Integer.MAX_VALUE);
 		assertDenied(lenient.authorize(token("other", "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
 				FailureCode.TENANT_MISMATCH);
 		verify(this.roles, never()).membership(any(), any(), any(), any());
@@ -305,15 +340,62 @@ class RequestAuthorizerTests {
 	}
 
 	@Test
-	void authorizeWhenOrganizationClaimMissingAndRequiredThenTenantMismatch() {
-		assertDenied(this.authorizer.authorize(token(null, "owner", null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()),
-				FailureCode.TENANT_MISMATCH);
-		verify(this.roles, never()).membership(any(), any(), any(), any());
+	void authorizeWhenOrganizationClaimMissingAndRequiredThenRefusedBeforeAnyLookup() { // issue-26
+		StepVerifier.create(this.authorizer.authorize(token(null, "owner", "superadmin"), tenantMatch("acme"),
+				new MethodRule(Access.ROLES, Set.of(), "staff", Set.of("superadmin")), new ResolutionTrace()))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(AccessDeniedException.class,
+					(denied) -> {
+						assertThat(denied.failureCode()).isEqualTo(FailureCode.ORGANIZATION_CLAIM_MISSING);
+						assertThat(denied.detail()).isEqualTo(
+								"The bearer token has no organizationId claim, which this route requires.");
+					}))
+			.verify();
+		verifyNoInteractions(this.roles);
+	}
+
+	@Test
+	void authorizeWhenOrganizationClaimMissingOnRouteWithoutTenantThenAllowed() {
+		MethodRule rule = new MethodRule(Access.AUTHENTICATED, Set.of(), null, Set.of());
+		StepVerifier.create(this.authorizer.authorize(token(null, null, null), nonTenantMatch(), rule, new ResolutionTrace()))
+			.expectNext(new Identity(USER, null, Set.of(), Set.of("user")))
+			.verifyComplete();
+	}
+
+	@Test
+	void authorizeWhenOrganizationClaimMissingAndNotRequiredThenPlatformRoleCountsOnlyWhereAMember() { // issue-26
+		RequestAuthorizer lenient = authorizer(false, Integer.MAX_VALUE);
+		MethodRule rule = new MethodRule(Access.ROLES, Set.of(), "owner", Set.of("support"));
+		givenUser(new PlatformUser(true, Set.of("support"), false, null));
+		givenMembership("acme", Membership.NONE);
+		assertDenied(lenient.authorize(token(null, null, null), tenantMatch("acme"), rule, new ResolutionTrace()),
+				FailureCode.NOT_A_MEMBER);
+		givenMembership("acme", Membership.of("viewer"));
+		StepVerifier.create(lenient.authorize(token(null, null, null), tenantMatch("acme"), rule, new ResolutionTrace()))
+			.expectNext(new Identity(USER, "acme", Set.of(), Set.of("support")))
+			.verifyComplete();
+	}
+
+	@Test
+	void authorizeWhenClaimlessTokenNamesTooManyOrganizationsThenRefusedWithoutLookup() { // issue-26
+		RequestAuthorizer lenient = authorizer(false, 2);
+		given(this.roles.membership(any(), isNull(), any(), any())).willReturn(Mono.just(Membership.NONE));
+		for (String organization : new String[] { "org1", "org2", "org1" }) {
+			assertDenied(lenient.authorize(token(null, null, null), tenantMatch(organization), MIN_STAFF,
+					new ResolutionTrace()), FailureCode.NOT_A_MEMBER);
+		}
+		assertDenied(lenient.authorize(token(null, null, null), tenantMatch("org3"), MIN_STAFF, new ResolutionTrace()),
+				FailureCode.TOO_MANY_ORGANIZATIONS);
+		verify(this.roles, never()).membership(eq(new MembershipKey(USER, "org3")), any(), any(), any());
+		// A token that carries the claim is not counted: its own organization is looked up as usual.
+		StepVerifier.create(lenient.authorize(token("org4", "staff", null), tenantMatch("org4"), MIN_STAFF,
+				new ResolutionTrace()))
+			.expectNext(new Identity(USER, "org4", Set.of("staff"), Set.of("user")))
+			.verifyComplete();
 	}
 
 	@Test
 	void authorizeWhenOrganizationClaimMissingAndNotRequiredThenMembershipDecides() {
-		RequestAuthorizer lenient = new RequestAuthorizer(this.roles, false, this.clock);
+		RequestAuthorizer lenient = authorizer(false, Integer.MAX_VALUE);
 		givenMembership("acme", Membership.of("admin"));
 		StepVerifier.create(lenient.authorize(token(null, null, null), tenantMatch("acme"), MIN_STAFF, new ResolutionTrace()))
 			.expectNext(new Identity(USER, "acme", Set.of("admin"), Set.of("user")))
@@ -391,6 +473,12 @@ class RequestAuthorizerTests {
 				FailureCode.USER_BANNED);
 		verify(this.roles, never()).userChangedSince(anyString(), any());
 		verify(this.roles, never()).membership(any(), any(), any(), any());
+	}
+
+	private RequestAuthorizer authorizer(boolean requireOrganizationClaim, int claimlessOrganizations) {
+		return new RequestAuthorizer(this.roles, requireOrganizationClaim, "organizationId",
+				new OrganizationLookupBudget(claimlessOrganizations, Duration.ofMinutes(1), 100, Ticker.systemTicker()),
+				this.clock);
 	}
 
 	private void givenUser(PlatformUser user) {

@@ -107,4 +107,50 @@ class RoutesLinterTests {
 				new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 	}
 
+	@Test
+	void lintWhenRouteIsInShadowModeThenItIsReportedOpenToEveryCaller() { // issue-26
+		String routes = """
+				routes:
+				  - id: beta
+				    uri: http://b
+				    path: /api/orgs/{orgId}/beta/**
+				    shadow: true
+				    rules:
+				      GET: { min-role: owner }
+				  - id: orders
+				    uri: http://a
+				    path: /api/orgs/{orgId}/orders
+				    rules:
+				      GET: { min-role: viewer }
+				""";
+		assertThat(RoutesLinter.lint(RoutesFileLoader.parse(routes, "routes.yml"), "routes.yml")).containsExactly(
+				"routes.yml:2: route 'beta' is in shadow mode: it is open to every caller (no token needed, any "
+						+ "method), its rules are only logged");
+	}
+
+	@Test
+	void lintWhenCrossTenantRuleNamesNoCrossingRoleThenReported() { // issue-26
+		String routes = """
+				cross-tenant-roles: [superadmin, admin]
+				routes:
+				  - id: billing
+				    uri: http://b
+				    path: /api/orgs/{orgId}/billing/**
+				    cross-tenant: true
+				    rules:
+				      GET: { min-role: owner, platform-roles: [admin] }
+				      DELETE: { min-role: owner }
+				  - id: status
+				    uri: http://b
+				    path: /api/orgs/{orgId}/status
+				    cross-tenant: true
+				    rules:
+				      GET: { public: true }
+				""";
+		assertThat(RoutesLinter.lint(RoutesFileLoader.parse(routes, "routes.yml"), "routes.yml")).containsExactly(
+				"routes.yml:3: route 'billing' DELETE: cross-tenant, but the rule names none of the cross-tenant roles "
+						+ "[admin, superadmin] in platform-roles; crossing lifts only the tenant check, so they get only "
+						+ "the member roles they hold in the organization");
+	}
+
 }

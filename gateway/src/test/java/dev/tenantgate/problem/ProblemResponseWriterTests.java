@@ -48,6 +48,25 @@ class ProblemResponseWriterTests {
 	}
 
 	@Test
+	void writeWhenOrganizationClaimMissingThenInvalidTokenChallengeNamingTheClaim() { // issue-26
+		MockServerHttpResponse response = write(new AccessDeniedException(FailureCode.ORGANIZATION_CLAIM_MISSING,
+				"The bearer token has no organizationId claim, which this route requires."));
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).isEqualTo(
+				"Bearer realm=\"tenantgate\", error=\"invalid_token\", error_description=\"The bearer token has no "
+						+ "organizationId claim, which this route requires.\"");
+		assertThat(body(response)).containsEntry("code", "organization_claim_missing").containsEntry("status", 401);
+	}
+
+	@Test
+	void writeWhenTooManyOrganizationsThenTooManyRequestsWithoutChallenge() { // issue-26
+		MockServerHttpResponse response = write(new AccessDeniedException(FailureCode.TOO_MANY_ORGANIZATIONS));
+		assertThat(response.getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(response.getHeaders().containsHeader(HttpHeaders.WWW_AUTHENTICATE)).isFalse();
+		assertThat(body(response)).containsEntry("code", "too_many_organizations").containsEntry("status", 429);
+	}
+
+	@Test
 	void writeWhenTokenExpiredThenInvalidTokenChallenge() {
 		MockServerHttpResponse response = write(new AccessDeniedException(FailureCode.TOKEN_EXPIRED));
 		assertThat(response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).isEqualTo(

@@ -90,7 +90,7 @@ public class DecisionPathBenchmark {
 		this.tokens = new BenchTokens();
 		String redisPrefix = System.getProperty("bench.redis.prefix", "tgbench-jmh") + "-" + ProcessHandle.current().pid();
 		// Command-line arguments: they take precedence over application.yml, as the environment does in production.
-		this.context = SpringApplication.run(TenantgateApplication.class, "--server.port=0",
+		this.context = SpringApplication.run(TenantgateApplication.class, "--server.port=0", "--management.server.port=0",
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN",
 				"--tenantgate.routes-file=classpath:bench-routes.yml",
 				"--tenantgate.token.jwks-uri=" + this.tokens.jwksUri(), "--tenantgate.token.issuer=" + BenchTokens.ISSUER,
