@@ -1,5 +1,6 @@
 package dev.tenantgate.filter;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import dev.tenantgate.policy.Identity;
@@ -32,6 +33,8 @@ public final class IdentityHeaders {
 
 	private final RemovedHeaders removed;
 
+	private final RemovedHeaders removedWithCredentials;
+
 	private final boolean grpcTrailers;
 
 	/**
@@ -52,10 +55,14 @@ public final class IdentityHeaders {
 		// which a proxy removes. They go here, before the identity headers are set, even where the gateway's own
 		// hop-by-hop filter still runs on requests after this one: it would remove a trusted identity header that
 		// the client named in Connection.
-		this.removed = new RemovedHeaders(Stream
+		List<String> names = Stream
 			.concat(Stream.of(userId, organizationId, orgRole, platformRole, HttpHeaders.CONNECTION),
 					hygiene.names().stream())
-			.toList(), hygiene.prefixes());
+			.toList();
+		this.removed = new RemovedHeaders(names, hygiene.prefixes());
+		this.removedWithCredentials = new RemovedHeaders(
+				Stream.concat(names.stream(), Stream.of(HttpHeaders.AUTHORIZATION, HttpHeaders.COOKIE)).toList(),
+				hygiene.prefixes());
 		this.grpcTrailers = hygiene.grpcTrailers();
 	}
 
@@ -66,13 +73,22 @@ public final class IdentityHeaders {
 	 * @param identity the authorized identity, or {@code null} (a public route, a refusal in shadow mode)
 	 */
 	public HttpHeaders forDownstream(HttpHeaders input, @Nullable Identity identity) {
+		return forDownstream(input, identity, false);
+	}
+
+	/**
+	 * As {@link #forDownstream(HttpHeaders, Identity)}, and without the client's {@code Authorization} and
+	 * {@code Cookie} headers (in any letter case) when {@code withholdCredentials}.
+	 */
+	public HttpHeaders forDownstream(HttpHeaders input, @Nullable Identity identity, boolean withholdCredentials) {
+		RemovedHeaders removed = withholdCredentials ? this.removedWithCredentials : this.removed;
 		boolean grpc = this.grpcTrailers && isGrpc(input);
-		if (identity == null && !grpc && !this.removed.anyIn(input)) {
+		if (identity == null && !grpc && !removed.anyIn(input)) {
 			return input;
 		}
 		// One pass over the client's headers, copying all but the removed ones (this runs on every proxied request:
 		// copying everything first and removing afterwards walked the headers twice).
-		HttpHeaders headers = this.removed.copyWithout(input, 5);
+		HttpHeaders headers = removed.copyWithout(input, 5);
 		if (grpc) {
 			headers.add(TE, TRAILERS);
 		}

@@ -18,7 +18,9 @@ import org.springframework.web.server.ServerWebExchange;
  * before it sets the identity, so a hop-by-hop filter that still runs after it (a configuration where it is not
  * taken over) cannot remove a trusted header that the client named there. Headers are set only for the
  * {@link Identity} that {@link TenantAuthorizationFilter} authorized ({@link TenantgateAttributes#IDENTITY_ATTR}): a
- * public route, or a refusal on a route in shadow mode, gets none.
+ * public route, or a refusal on a route in shadow mode, gets none. The client's {@code Authorization} and
+ * {@code Cookie} headers are removed too when the route's rule says so
+ * ({@link TenantgateAttributes#CREDENTIALS_WITHHELD_ATTR}).
  * <p>
  * Working on the outgoing headers, which the gateway copies anyway, means the request itself is never rebuilt for
  * them. Filters inside the gateway read the identity from the exchange attribute, not from the headers.
@@ -34,7 +36,8 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 	@Override
 	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
 		Identity identity = exchange.getAttribute(TenantgateAttributes.IDENTITY_ATTR);
-		return this.identityHeaders.forDownstream(input, identity);
+		boolean withholdCredentials = exchange.getAttribute(TenantgateAttributes.CREDENTIALS_WITHHELD_ATTR) != null;
+		return this.identityHeaders.forDownstream(input, identity, withholdCredentials);
 	}
 
 	@Override

@@ -14,6 +14,12 @@ public final class TenantgateAttributes {
 	/** The authorized {@link dev.tenantgate.policy.Identity}, set before the request is proxied. */
 	public static final String IDENTITY_ATTR = qualify("identity");
 
+	/**
+	 * Set ({@code Boolean.TRUE}) when the client's {@code Authorization} and {@code Cookie} headers are not to reach
+	 * the service ({@link dev.tenantgate.policy.RoutePolicy#forwardsCredentials}); absent, they do.
+	 */
+	public static final String CREDENTIALS_WITHHELD_ATTR = qualify("credentialsWithheld");
+
 	/** Route metadata key holding the route's {@link dev.tenantgate.policy.RoutePolicy}. */
 	public static final String POLICY_METADATA = qualify("policy");
 
