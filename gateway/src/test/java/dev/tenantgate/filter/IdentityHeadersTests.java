@@ -153,6 +153,20 @@ class IdentityHeadersTests {
 		assertThat(this.identityHeaders.forDownstream(grpcWithoutTe, null).get("te")).containsExactly("trailers");
 	}
 
+	// issue-26
+	@Test
+	void credentialsAreDroppedOnlyWhenWithheld() {
+		HttpHeaders input = headers("Authorization", "Bearer x", "cookie", "session=1", "COOKIE", "b=2", "Accept", "*/*");
+		Identity identity = new Identity("user-1", "acme", Set.of("staff"), Set.of("user"));
+
+		assertThat(this.identityHeaders.forDownstream(input, null, true).headerNames()).containsExactly("Accept");
+		assertThat(this.identityHeaders.forDownstream(input, identity, true).headerNames())
+			.containsExactlyInAnyOrder("Accept", "X-User-Id", "X-Organization-Id", "X-Org-Role", "X-Platform-Role");
+		assertThat(this.identityHeaders.forDownstream(input, null, false)).isSameAs(input);
+		assertThat(this.identityHeaders.forDownstream(input, identity, false).get("cookie"))
+			.containsExactly("session=1", "b=2");
+	}
+
 	@Test
 	void headersWithoutAValueAreLeftOut() {
 		Identity identity = new Identity("user-1", null, Set.of(), Set.of("user"));
