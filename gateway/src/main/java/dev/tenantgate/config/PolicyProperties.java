@@ -34,9 +34,10 @@ public record PolicyProperties(@DefaultValue("file:routes.yml") @NotBlank String
 	 * @param organizationId header carrying the tenant
 	 * @param orgRole header carrying the member roles (comma-separated)
 	 * @param platformRole header carrying the platform roles (comma-separated)
-	 * @param stripNames header names that are also removed from client requests: by default the method and URL
-	 * override headers, which frameworks behind the gateway (Rails, Laravel, Express's method-override, ASP.NET,
-	 * IIS, Symfony) honour, so that a service would run a method or a path the gateway never authorized
+	 * @param stripNames header names that are also removed from client requests (a list set here replaces the
+	 * defaults): by default the method and URL override headers, which frameworks behind the gateway honour (Rails,
+	 * Laravel, Express's method-override, ASP.NET, IIS, Symfony) to run a method or a path the gateway never
+	 * authorized
 	 * @param stripPrefixes header name prefixes that are also removed from client requests
 	 */
 	public record Headers(@DefaultValue("X-User-Id") @NotBlank String userId,
