@@ -3,6 +3,7 @@ package dev.tenantgate.filter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,6 +100,36 @@ public final class RemovedHeaders {
 			String name = header.getKey();
 			if (!matches(name) && !connectionOptions.contains(name)) {
 				copy.putIfAbsent(name, new ArrayList<>(header.getValue()));
+			}
+		}
+		return new HttpHeaders(CollectionUtils.toMultiValueMap(copy));
+	}
+
+	/**
+	 * As {@link #copyWithout(HttpHeaders, int)}, from Netty's own store of the headers, in one pass over its entries
+	 * (one per value, in the order received), with no lookup by name. Every spelling of a name goes under the first.
+	 */
+	public HttpHeaders copyWithout(io.netty.handler.codec.http.HttpHeaders headers, int room) {
+		NameSet connectionOptions = NameSet.of(headers.getAll(HttpHeaders.CONNECTION));
+		LinkedCaseInsensitiveMap<List<String>> copy = new LinkedCaseInsensitiveMap<>(headers.size() + room,
+				Locale.ROOT);
+		Iterator<Map.Entry<String, String>> entries = headers.iteratorAsString();
+		String previousName = null;
+		List<String> previousValues = null;
+		while (entries.hasNext()) {
+			Map.Entry<String, String> header = entries.next();
+			String name = header.getKey();
+			if (name.equals(previousName)) {
+				if (previousValues != null) {
+					previousValues.add(header.getValue());
+				}
+				continue;
+			}
+			previousName = name;
+			previousValues = null;
+			if (!matches(name) && !connectionOptions.contains(name)) {
+				previousValues = copy.computeIfAbsent(name, (key) -> new ArrayList<>(1));
+				previousValues.add(header.getValue());
 			}
 		}
 		return new HttpHeaders(CollectionUtils.toMultiValueMap(copy));

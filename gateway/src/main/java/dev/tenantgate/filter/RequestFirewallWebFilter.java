@@ -62,6 +62,7 @@ public final class RequestFirewallWebFilter implements WebFilter, Ordered {
 			return this.problems.write(exchange, new AccessDeniedException(FailureCode.PATH_INVALID, ex.getMessage()));
 		}
 		exchange.getAttributes().put(TenantgateAttributes.NORMALIZED_PATH_ATTR, path);
+		exchange.getAttributes().put(TenantgateAttributes.RECEIVED_REQUEST_ATTR, request);
 		if (path.encoded().equals(rawPath)) {
 			return chain.filter(exchange);
 		}

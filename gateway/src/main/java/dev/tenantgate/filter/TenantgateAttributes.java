@@ -8,6 +8,12 @@ public final class TenantgateAttributes {
 	/** The {@link dev.tenantgate.path.NormalizedPath} of the request, set by {@link RequestFirewallWebFilter}. */
 	public static final String NORMALIZED_PATH_ATTR = qualify("normalizedPath");
 
+	/**
+	 * The request as the server received it, before any filter changed it, set by {@link RequestFirewallWebFilter}:
+	 * its headers can then be read in the server's own store ({@link IdentityHeadersFilter}).
+	 */
+	public static final String RECEIVED_REQUEST_ATTR = qualify("receivedRequest");
+
 	/** The {@link dev.tenantgate.token.VerifiedToken} of the request, once verified. */
 	public static final String TOKEN_ATTR = qualify("token");
 
