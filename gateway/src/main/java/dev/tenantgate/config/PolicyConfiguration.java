@@ -89,11 +89,18 @@ class PolicyConfiguration {
 		return new RouteLookupTakeover();
 	}
 
+	/** Spring Cloud Gateway's request meter tags, with custom methods as {@code OTHER}. */
+	@Bean
+	static RequestTagsTakeover requestTagsTakeover() {
+		return new RequestTagsTakeover();
+	}
+
 	@Bean
 	IdentityHeaders identityHeaders(PolicyProperties properties, HeaderFiltersTakeover.TakenOverHeaderFilters takenOver,
 			ObjectProvider<ResponseHopByHopHeadersFilter> hopByHop) {
 		PolicyProperties.Headers headers = properties.headers();
-		List<String> names = new ArrayList<>(takenOver.names());
+		List<String> names = new ArrayList<>(headers.stripNames());
+		names.addAll(takenOver.names());
 		hopByHop.orderedStream().forEach((filter) -> names.addAll(filter.getHeaders()));
 		List<String> prefixes = new ArrayList<>(headers.stripPrefixes());
 		prefixes.addAll(takenOver.prefixes());

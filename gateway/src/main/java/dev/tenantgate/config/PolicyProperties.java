@@ -37,12 +37,18 @@ public record PolicyProperties(@DefaultValue("file:routes.yml") @NotBlank String
 	 * @param organizationId header carrying the tenant
 	 * @param orgRole header carrying the member roles (comma-separated)
 	 * @param platformRole header carrying the platform roles (comma-separated)
+	 * @param stripNames header names that are also removed from client requests (a list set here replaces the
+	 * defaults): by default the method and URL override headers, which frameworks behind the gateway honour (Rails,
+	 * Laravel, Express's method-override, ASP.NET, IIS, Symfony) to run a method or a path the gateway never
+	 * authorized
 	 * @param stripPrefixes header name prefixes that are also removed from client requests
 	 */
 	public record Headers(@DefaultValue("X-User-Id") @NotBlank String userId,
 			@DefaultValue("X-Organization-Id") @NotBlank String organizationId,
 			@DefaultValue("X-Org-Role") @NotBlank String orgRole,
 			@DefaultValue("X-Platform-Role") @NotBlank String platformRole,
+			@DefaultValue({ "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "X-Original-URL",
+					"X-Rewrite-URL" }) List<String> stripNames,
 			@DefaultValue("X-Tenantgate-") List<String> stripPrefixes) {
 	}
 

@@ -1,5 +1,6 @@
 package dev.tenantgate.filter;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import dev.tenantgate.policy.Identity;
@@ -16,6 +17,9 @@ import org.springframework.util.StringUtils;
  */
 public final class IdentityHeaders {
 
+	/** From this many header values on, the copy is made from the server's own store (see forDownstream). */
+	static final int MANY_HEADERS = 32;
+
 	private static final String TE = "te";
 
 	private static final String TRAILERS = "trailers";
@@ -31,6 +35,8 @@ public final class IdentityHeaders {
 	private final String platformRole;
 
 	private final RemovedHeaders removed;
+
+	private final RemovedHeaders removedWithCredentials;
 
 	private final boolean grpcTrailers;
 
@@ -52,10 +58,14 @@ public final class IdentityHeaders {
 		// which a proxy removes. They go here, before the identity headers are set, even where the gateway's own
 		// hop-by-hop filter still runs on requests after this one: it would remove a trusted identity header that
 		// the client named in Connection.
-		this.removed = new RemovedHeaders(Stream
+		List<String> names = Stream
 			.concat(Stream.of(userId, organizationId, orgRole, platformRole, HttpHeaders.CONNECTION),
 					hygiene.names().stream())
-			.toList(), hygiene.prefixes());
+			.toList();
+		this.removed = new RemovedHeaders(names, hygiene.prefixes());
+		this.removedWithCredentials = new RemovedHeaders(
+				Stream.concat(names.stream(), Stream.of(HttpHeaders.AUTHORIZATION, HttpHeaders.COOKIE)).toList(),
+				hygiene.prefixes());
 		this.grpcTrailers = hygiene.grpcTrailers();
 	}
 
@@ -66,14 +76,47 @@ public final class IdentityHeaders {
 	 * @param identity the authorized identity, or {@code null} (a public route, a refusal in shadow mode)
 	 */
 	public HttpHeaders forDownstream(HttpHeaders input, @Nullable Identity identity) {
+		return forDownstream(input, identity, false);
+	}
+
+	/**
+	 * As {@link #forDownstream(HttpHeaders, Identity)}, and without the client's {@code Authorization} and
+	 * {@code Cookie} headers (in any letter case) when {@code withholdCredentials}.
+	 */
+	public HttpHeaders forDownstream(HttpHeaders input, @Nullable Identity identity, boolean withholdCredentials) {
+		RemovedHeaders removed = withholdCredentials ? this.removedWithCredentials : this.removed;
 		boolean grpc = this.grpcTrailers && isGrpc(input);
-		if (identity == null && !grpc && !this.removed.anyIn(input)) {
+		if (identity == null && !grpc && !removed.anyIn(input)) {
 			return input;
 		}
 		// One pass over the client's headers, copying all but the removed ones (this runs on every proxied request:
 		// copying everything first and removing afterwards walked the headers twice).
-		HttpHeaders headers = this.removed.copyWithout(input, 5);
+		HttpHeaders headers = removed.copyWithout(input, 5);
 		if (grpc) {
+			headers.add(TE, TRAILERS);
+		}
+		if (identity != null) {
+			set(headers, identity);
+		}
+		return headers;
+	}
+
+	/**
+	 * As {@link #forDownstream(HttpHeaders, Identity, boolean)} for a request whose headers are still those the
+	 * server received, {@code received} being the server's (Netty's) own store of {@code input}. With more than
+	 * {@link #MANY_HEADERS} of them the copy is made from that store, in one pass over its entries, and always made:
+	 * Spring's view of Netty's headers finds the values of each name by looking it up again, which Netty's store
+	 * answers by walking one of its 16 buckets, so that reading many headers through it costs the square of their
+	 * number, both here and in Spring Cloud Gateway's routing filter, which reads the headers it is given the same way.
+	 */
+	public HttpHeaders forDownstream(io.netty.handler.codec.http.HttpHeaders received, HttpHeaders input,
+			@Nullable Identity identity, boolean withholdCredentials) {
+		if (received.size() <= MANY_HEADERS) {
+			return forDownstream(input, identity, withholdCredentials);
+		}
+		RemovedHeaders removed = withholdCredentials ? this.removedWithCredentials : this.removed;
+		HttpHeaders headers = removed.copyWithout(received, 5);
+		if (this.grpcTrailers && isGrpc(input)) {
 			headers.add(TE, TRAILERS);
 		}
 		if (identity != null) {

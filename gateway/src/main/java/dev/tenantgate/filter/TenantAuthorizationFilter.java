@@ -75,6 +75,9 @@ public final class TenantAuthorizationFilter implements GlobalFilter, Ordered {
 		if (rule == null) {
 			return deny(exchange, chain, match, null, new AccessDeniedException(FailureCode.METHOD_NOT_ALLOWED), started);
 		}
+		if (!match.route().forwardsCredentials(rule)) {
+			exchange.getAttributes().put(TenantgateAttributes.CREDENTIALS_WITHHELD_ATTR, Boolean.TRUE);
+		}
 		if (rule.access() == MethodRule.Access.PUBLIC) {
 			return chain.filter(exchange);
 		}

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import dev.tenantgate.path.PathTemplate;
@@ -38,6 +39,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     tenant: orgId                         # optional: orgId is used when the path has it
  *     cross-tenant: true                    # optional: platform admins may call it for any tenant
  *     shadow: true                          # optional: log refusals without enforcing them
+ *     forward-credentials: false            # optional: Authorization and Cookie to the service (default: unless public)
  *     rules:
  *       GET: { min-role: viewer }
  *       POST: { roles: [owner, admin, staff] }
@@ -54,13 +56,11 @@ public final class RoutesFileLoader {
 	private static final Set<String> TOP_KEYS = Set.of("hierarchy", "cross-tenant-roles", "routes");
 
 	private static final Set<String> ROUTE_KEYS = Set.of("id", "uri", "path", "tenant", "cross-tenant", "hierarchy",
-			"rules", "shadow");
+			"rules", "shadow", "forward-credentials");
 
 	private static final Set<String> RULE_KEYS = Set.of("public", "authenticated", "roles", "min-role",
 			"platform-roles");
 
-	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
-			RoutePolicy.ANY_METHOD);
 
 	private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
@@ -147,7 +147,8 @@ public final class RoutesFileLoader {
 		if (rulesNode == null) {
 			throw error(node, where + "'rules' is required: nothing is open by default");
 		}
-		Map<String, Node> ruleNodes = mapping(rulesNode, where + "rules", METHODS);
+		Map<String, Node> ruleNodes = mapping(rulesNode, where + "rules", RoutesFileLoader::isMethodKey,
+				"'*' or an upper-case method name other than CONNECT, e.g. GET, DELETE, PROPFIND");
 		if (ruleNodes.isEmpty()) {
 			throw error(rulesNode, where + "'rules' must name at least one method");
 		}
@@ -156,8 +157,13 @@ public final class RoutesFileLoader {
 			rules.put(entry.getKey(), rule(entry.getValue(), tenant != null, hierarchy, where + entry.getKey() + ": "));
 		}
 		boolean shadow = bool(fields.get("shadow"), where + "shadow");
+		RoutePolicy.CredentialForwarding credentials = RoutePolicy.CredentialForwarding.UNLESS_PUBLIC;
+		if (fields.containsKey("forward-credentials")) {
+			credentials = bool(fields.get("forward-credentials"), where + "forward-credentials")
+					? RoutePolicy.CredentialForwarding.ALWAYS : RoutePolicy.CredentialForwarding.NEVER;
+		}
 		return new RoutePolicy(id, uri, path, tenant, crossTenant ? crossTenantRoles : Set.of(), hierarchy, rules,
-				shadow, line(node));
+				shadow, line(node), credentials);
 	}
 
 	private MethodRule rule(Node node, boolean tenantRoute, RoleHierarchy hierarchy, String where) {
@@ -250,7 +256,17 @@ public final class RoutesFileLoader {
 		return roles;
 	}
 
+	/** A rule's key: the wildcard, or a method as {@link RequestMethods} accepts it, except CONNECT. */
+	private static boolean isMethodKey(String key) {
+		return key.equals(RoutePolicy.ANY_METHOD)
+				|| (RequestMethods.isValid(key) && !key.equals(RequestMethods.CONNECT));
+	}
+
 	private Map<String, Node> mapping(Node node, String what, Set<String> allowedKeys) {
+		return mapping(node, what, allowedKeys::contains, "one of " + allowedKeys.stream().sorted().toList());
+	}
+
+	private Map<String, Node> mapping(Node node, String what, Predicate<String> allowedKeys, String expected) {
 		if (!(node instanceof MappingNode mapping)) {
 			throw error(node, what + " must be a mapping");
 		}
@@ -258,9 +274,8 @@ public final class RoutesFileLoader {
 		for (NodeTuple tuple : mapping.getValue()) {
 			Node keyNode = tuple.getKeyNode();
 			String key = (keyNode instanceof ScalarNode scalar) ? scalar.getValue() : null;
-			if (key == null || !allowedKeys.contains(key)) {
-				throw error(keyNode, "unknown key '" + key + "' in " + what + "; expected one of "
-						+ allowedKeys.stream().sorted().toList());
+			if (key == null || !allowedKeys.test(key)) {
+				throw error(keyNode, "unknown key '" + key + "' in " + what + "; expected " + expected);
 			}
 			// SnakeYAML's allowDuplicateKeys only applies when constructing objects, not to compose(): check here.
 			if (fields.put(key, tuple.getValueNode()) != null) {

@@ -55,6 +55,17 @@ public enum FailureCode {
 	/** The path is ambiguous or malformed (encoded slash, double encoding, control characters...). */
 	PATH_INVALID(HttpStatus.BAD_REQUEST, "path_invalid", "The request path is not acceptable."),
 
+	/** The request method is not an upper-case token (RFC 9110, section 9.1), e.g. {@code delete}. */
+	METHOD_INVALID(HttpStatus.BAD_REQUEST, "method_invalid", "The request method must be an upper-case token."),
+
+	/** The {@code Connection} header names more headers than any client needs. */
+	CONNECTION_HEADER_INVALID(HttpStatus.BAD_REQUEST, "connection_header_invalid",
+			"The Connection header names too many headers."),
+
+	/** A forwarding header ({@code Forwarded}, {@code X-Forwarded-*}) from a trusted proxy is malformed. */
+	FORWARDED_HEADER_INVALID(HttpStatus.BAD_REQUEST, "forwarded_header_invalid",
+			"A forwarding header is malformed."),
+
 	/** The request is malformed in a way that has nothing to do with credentials. */
 	BAD_REQUEST(HttpStatus.BAD_REQUEST, "bad_request", "The request is malformed."),
 

@@ -153,6 +153,53 @@ class IdentityHeadersTests {
 		assertThat(this.identityHeaders.forDownstream(grpcWithoutTe, null).get("te")).containsExactly("trailers");
 	}
 
+	// issue-26
+	@Test
+	void credentialsAreDroppedOnlyWhenWithheld() {
+		HttpHeaders input = headers("Authorization", "Bearer x", "cookie", "session=1", "COOKIE", "b=2", "Accept", "*/*");
+		Identity identity = new Identity("user-1", "acme", Set.of("staff"), Set.of("user"));
+
+		assertThat(this.identityHeaders.forDownstream(input, null, true).headerNames()).containsExactly("Accept");
+		assertThat(this.identityHeaders.forDownstream(input, identity, true).headerNames())
+			.containsExactlyInAnyOrder("Accept", "X-User-Id", "X-Organization-Id", "X-Org-Role", "X-Platform-Role");
+		assertThat(this.identityHeaders.forDownstream(input, null, false)).isSameAs(input);
+		assertThat(this.identityHeaders.forDownstream(input, identity, false).get("cookie"))
+			.containsExactly("session=1", "b=2");
+	}
+
+	/** Many headers are copied from Netty's own store, to the same result as through Spring's view of it. */
+	// issue-26
+	@Test
+	void manyHeadersAreCopiedFromTheServersStoreAsThroughSpringsView() {
+		DefaultHttpHeaders netty = new DefaultHttpHeaders();
+		for (int i = 0; i < 100; i++) {
+			netty.add("X-Header-" + i, "v" + i);
+		}
+		netty.add("Accept", "text/html");
+		netty.add("accept", "application/json");
+		netty.add("Accept", "*/*");
+		netty.add("X_User_Id", "forged");
+		netty.add("Connection", "keep-alive, X_Header_7");
+		netty.add("Cookie", "session=1");
+		netty.add("Content-Type", "application/grpc");
+		HttpHeaders input = new HttpHeaders(new Netty4HeadersAdapter(netty));
+		Identity identity = new Identity("user-1", "acme", Set.of("staff"), Set.of("user"));
+		for (Identity who : java.util.Arrays.asList(identity, null)) {
+			for (boolean withhold : List.of(true, false)) {
+				HttpHeaders fromNetty = this.identityHeaders.forDownstream(netty, input, who, withhold);
+				HttpHeaders throughSpring = this.identityHeaders.forDownstream(input, who, withhold);
+				assertThat(fromNetty).isNotSameAs(input);
+				assertThat(fromNetty.headerNames()).containsExactlyInAnyOrderElementsOf(throughSpring.headerNames())
+					.doesNotContain("X-Header-7", "Connection", "X_User_Id");
+				for (String name : throughSpring.headerNames()) {
+					assertThat(fromNetty.get(name)).as(name).isEqualTo(throughSpring.get(name));
+				}
+			}
+		}
+		assertThat(this.identityHeaders.forDownstream(netty, input, null, false).get("accept"))
+			.containsExactly("text/html", "application/json", "*/*");
+	}
+
 	@Test
 	void headersWithoutAValueAreLeftOut() {
 		Identity identity = new Identity("user-1", null, Set.of(), Set.of("user"));

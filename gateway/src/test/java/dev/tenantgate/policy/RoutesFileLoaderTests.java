@@ -196,6 +196,83 @@ class RoutesFileLoaderTests {
 				""", 6, "unknown key 'get'");
 	}
 
+	// issue-26
+	@Test
+	void parseWhenRuleNamesACustomUpperCaseMethodThenItHasItsOwnRule() {
+		RoutePolicy route = RoutesFileLoader.parse("""
+				routes:
+				  - id: files
+				    uri: http://files:8080
+				    path: /api/orgs/{orgId}/files/**
+				    rules:
+				      PROPFIND: { min-role: viewer }
+				      "*": { min-role: owner }
+				""", "routes.yml").routes().get(0);
+		assertThat(route.ruleFor("PROPFIND")).isEqualTo(route.rules().get("PROPFIND"));
+		assertThat(route.ruleFor("DELETE")).isEqualTo(route.rules().get("*"));
+		assertThat(route.ruleFor("MKCOL")).as("'*' covers the standard methods only").isNull();
+		assertThat(route.ruleFor("TRACE")).isNull();
+		assertThat(route.ruleFor("delete")).isNull();
+	}
+
+	// issue-26
+	@Test
+	void parseWhenRuleNamesConnectOrAMethodInLowerCaseThenErrorOnItsLine() {
+		for (String method : java.util.List.of("CONNECT", "Delete", "PROP FIND", "\"\"")) {
+			assertError("""
+					routes:
+					  - id: orders
+					    uri: http://orders:8080
+					    path: /api/orgs/{orgId}/orders
+					    rules:
+					      GET: { min-role: viewer }
+					      %s: { min-role: admin }
+					""".formatted(method), 7, "unknown key");
+		}
+	}
+
+	// issue-26
+	@Test
+	void parseWhenForwardCredentialsThenTheRouteSaysWhetherTheServiceGetsThem() {
+		RoutesFile file = RoutesFileLoader.parse("""
+				routes:
+				  - id: default
+				    uri: http://a:8080
+				    path: /a/**
+				    rules:
+				      GET: { public: true }
+				      POST: { authenticated: true }
+				  - id: always
+				    uri: http://b:8080
+				    path: /b/**
+				    forward-credentials: true
+				    rules:
+				      GET: { public: true }
+				  - id: never
+				    uri: http://c:8080
+				    path: /c/**
+				    forward-credentials: false
+				    rules:
+				      GET: { authenticated: true }
+				""", "routes.yml");
+		RoutePolicy byRule = file.routes().get(0);
+		assertThat(byRule.forwardsCredentials(byRule.rules().get("GET"))).isFalse();
+		assertThat(byRule.forwardsCredentials(byRule.rules().get("POST"))).isTrue();
+		RoutePolicy always = file.routes().get(1);
+		assertThat(always.forwardsCredentials(always.rules().get("GET"))).isTrue();
+		RoutePolicy never = file.routes().get(2);
+		assertThat(never.forwardsCredentials(never.rules().get("GET"))).isFalse();
+		assertError("""
+				routes:
+				  - id: orders
+				    uri: http://orders:8080
+				    path: /api/orders
+				    forward-credentials: yes-please
+				    rules:
+				      GET: { public: true }
+				""", 5, "forward-credentials must be true or false");
+	}
+
 	@Test
 	void parseWhenDuplicateRouteIdThenErrorOnSecondRoute() {
 		assertError("""

@@ -27,6 +27,14 @@ public final class RawHttp {
 	 * given) to the local {@code port}.
 	 */
 	public static Response send(int port, String method, String target, List<String> headers) {
+		return sendFrom("127.0.0.1", port, method, target, headers);
+	}
+
+	/**
+	 * As {@link #send}, from the local address {@code localAddress} (any of 127.0.0.0/8 on Linux: a client that is
+	 * not the proxy in front).
+	 */
+	public static Response sendFrom(String localAddress, int port, String method, String target, List<String> headers) {
 		StringBuilder request = new StringBuilder();
 		request.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
 		request.append("Host: 127.0.0.1:").append(port).append("\r\n");
@@ -34,11 +42,16 @@ public final class RawHttp {
 			request.append(header).append("\r\n");
 		}
 		request.append("Connection: close\r\n\r\n");
-		return sendBytes(port, request.toString().getBytes(StandardCharsets.ISO_8859_1));
+		return sendBytes(localAddress, port, request.toString().getBytes(StandardCharsets.ISO_8859_1));
 	}
 
 	public static Response sendBytes(int port, byte[] request) {
+		return sendBytes("127.0.0.1", port, request);
+	}
+
+	private static Response sendBytes(String localAddress, int port, byte[] request) {
 		try (Socket socket = new Socket()) {
+			socket.bind(new InetSocketAddress(localAddress, 0));
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
 			socket.setSoTimeout(15000);
 			try {
