@@ -10,11 +10,9 @@ import reactor.core.publisher.Mono;
 /**
  * Runs background reads of the database at most a few at a time; the others wait their turn, in order.
  * <p>
- * Values written to Redis together expire from it together, and the background refreshes of all of them then go to
- * the database at once (up to a batch of a hundred per 50 ms). Unbounded, they filled the database's bulkhead, and a
- * request that needed the database in that moment was refused (503 {@code role_unavailable}, seen in a benchmark
- * run). Bounded, they leave the bulkhead and the connection pool to the requests; a refresh that waits longer only
- * leaves the in-process value in use a little longer, within its time to live.
+ * Values written to Redis together expire from it together, and their background refreshes then go to the database
+ * together. Unbounded, they would take the database's bulkhead and connections from the requests that need them;
+ * bounded, a refresh that waits only leaves the in-process value in use a little longer, within its time to live.
  */
 final class BackgroundLoads {
 
