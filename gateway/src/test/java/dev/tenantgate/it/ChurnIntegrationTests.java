@@ -339,7 +339,7 @@ class ChurnIntegrationTests extends GatewayIntegrationTestSupport {
 	 * beside the count on the wire; NaN when the meters are not there.
 	 */
 	double gatewayPostgresReads() {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus"))
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/prometheus"))
 			.timeout(Duration.ofSeconds(5))
 			.build();
 		try {
@@ -362,7 +362,7 @@ class ChurnIntegrationTests extends GatewayIntegrationTestSupport {
 	}
 
 	String natsHealth() {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/health/nats"))
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/nats"))
 			.timeout(Duration.ofSeconds(2))
 			.build();
 		try {
