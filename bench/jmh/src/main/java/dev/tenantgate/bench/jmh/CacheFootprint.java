@@ -101,7 +101,8 @@ public final class CacheFootprint {
 		TrustModel trust = new TrustModel(new InProcessChangeTimes(ttl, ENTRIES), Clock.systemUTC(), Duration.ofSeconds(1),
 				Duration.ofSeconds(30), ttl, 0);
 		DependencyGuard guard = DependencyGuard.of("footprint",
-				new DependencyGuard.Settings(Duration.ofSeconds(5), 100, 1000, 1000, Duration.ofSeconds(1), 0));
+				new DependencyGuard.Settings(Duration.ofSeconds(5), 100, 1000, Duration.ofSeconds(1), Duration.ofSeconds(1), 0,
+						Duration.ZERO));
 		// Never connected: every answer comes from the shared tier.
 		BetterAuthRepository database = new BetterAuthRepository(
 				DatabaseClient.create(ConnectionFactories.get("r2dbc:postgresql://unused@127.0.0.1:1/unused")),
