@@ -26,8 +26,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.api.StorageType;
-import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,12 +77,7 @@ class ChangeReplayIntegrationTests {
 		services = TestServices.require();
 		database = TestDatabase.create(services, "plural-snake");
 		fixtures = new BetterAuthFixtures(database, SchemaPreset.PLURAL_SNAKE);
-		databaseClient = DatabaseClient.create(ConnectionFactories.get(ConnectionFactoryOptions
-			.parse(database.r2dbcUrl())
-			.mutate()
-			.option(ConnectionFactoryOptions.USER, services.pgUser())
-			.option(ConnectionFactoryOptions.PASSWORD, services.pgPassword())
-			.build()));
+		databaseClient = database.client();
 	}
 
 	@BeforeEach

@@ -32,8 +32,6 @@ import io.nats.client.Nats;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.NatsMessage;
-import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,12 +82,7 @@ class RoleClaimTrustIntegrationTests {
 		services = TestServices.require();
 		database = TestDatabase.create(services, "plural-snake");
 		fixtures = new BetterAuthFixtures(database, SchemaPreset.PLURAL_SNAKE);
-		databaseClient = DatabaseClient.create(ConnectionFactories.get(ConnectionFactoryOptions
-			.parse(database.r2dbcUrl())
-			.mutate()
-			.option(ConnectionFactoryOptions.USER, services.pgUser())
-			.option(ConnectionFactoryOptions.PASSWORD, services.pgPassword())
-			.build()));
+		databaseClient = database.client();
 	}
 
 	@AfterAll

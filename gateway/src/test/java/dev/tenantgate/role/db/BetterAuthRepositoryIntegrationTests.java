@@ -31,7 +31,7 @@ class BetterAuthRepositoryIntegrationTests {
 		TestDatabase database = TestDatabase.create(TestServices.require(),
 				(preset == SchemaPreset.PLURAL_SNAKE) ? "plural-snake" : "better-auth-default");
 		BetterAuthFixtures fixtures = new BetterAuthFixtures(database, preset);
-		BetterAuthRepository repository = new BetterAuthRepository(SchemaVerifierIntegrationTests.client(database),
+		BetterAuthRepository repository = new BetterAuthRepository(database.client(),
 				preset.mapping());
 		String org = fixtures.organization();
 		String other = fixtures.organization();

@@ -22,7 +22,7 @@ class SchemaVerifierIntegrationTests {
 	@Test
 	void verifyWhenPresetMatchesThenPasses() {
 		TestDatabase database = TestDatabase.create(TestServices.require(), "plural-snake");
-		SchemaVerifier verifier = new SchemaVerifier(client(database), SchemaPreset.PLURAL_SNAKE.mapping(),
+		SchemaVerifier verifier = new SchemaVerifier(database.client(), SchemaPreset.PLURAL_SNAKE.mapping(),
 				List.of("idx_members_user_org"));
 		assertThatCode(() -> verifier.verify(Duration.ofSeconds(10))).doesNotThrowAnyException();
 	}
@@ -30,13 +30,13 @@ class SchemaVerifierIntegrationTests {
 	@Test
 	void verifyWhenPresetDoesNotMatchThenNamesEveryMissingTableAndColumn() {
 		TestDatabase database = TestDatabase.create(TestServices.require(), "better-auth-default");
-		SchemaVerifier plural = new SchemaVerifier(client(database), SchemaPreset.PLURAL_SNAKE.mapping(), List.of());
+		SchemaVerifier plural = new SchemaVerifier(database.client(), SchemaPreset.PLURAL_SNAKE.mapping(), List.of());
 		assertThatThrownBy(() -> plural.verify(Duration.ofSeconds(10))).isInstanceOf(SchemaMismatchException.class)
 			.hasMessageContaining("table \"users\"")
 			.hasMessageContaining("table \"members\"");
 		SchemaMapping wrongColumn = new SchemaMapping("user", "id", "role", "banned", "ban_expires", "member", "userId",
 				"organizationId", "role");
-		assertThatThrownBy(() -> new SchemaVerifier(client(database), wrongColumn, List.of()).verify(Duration.ofSeconds(10)))
+		assertThatThrownBy(() -> new SchemaVerifier(database.client(), wrongColumn, List.of()).verify(Duration.ofSeconds(10)))
 			.isInstanceOf(SchemaMismatchException.class)
 			.hasMessageContaining("column \"user\".\"ban_expires\"");
 	}
@@ -56,16 +56,6 @@ class SchemaVerifierIntegrationTests {
 			.sql("INSERT INTO users (id, name, email, email_verified) VALUES ('x', 'x', 'x@x', true)")
 			.then()
 			.block(Duration.ofSeconds(10))).hasMessageContaining("read-only");
-	}
-
-	/** A client of the test database, as the test services' user. */
-	static DatabaseClient client(TestDatabase database) {
-		TestServices.Endpoints services = TestServices.require();
-		return DatabaseClient.create(ConnectionFactories.get(ConnectionFactoryOptions.parse(database.r2dbcUrl())
-			.mutate()
-			.option(ConnectionFactoryOptions.USER, services.pgUser())
-			.option(ConnectionFactoryOptions.PASSWORD, services.pgPassword())
-			.build()));
 	}
 
 }
