@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import dev.tenantgate.path.PathTemplate;
@@ -19,9 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
@@ -70,8 +67,11 @@ public final class RoutesFileLoader {
 
 	private final String source;
 
+	private final RoutesYamlNodes nodes;
+
 	private RoutesFileLoader(String source) {
 		this.source = source;
+		this.nodes = new RoutesYamlNodes(source);
 	}
 
 	/**
@@ -101,20 +101,20 @@ public final class RoutesFileLoader {
 		if (root == null) {
 			throw new RoutesFileException(this.source, 1, "the file is empty: at least one route is required");
 		}
-		Map<String, Node> top = mapping(root, "the top level", TOP_KEYS);
+		Map<String, Node> top = this.nodes.mapping(root, "the top level", TOP_KEYS);
 		List<String> hierarchyRoles = roles(top.get("hierarchy"), RoleHierarchy.DEFAULT);
 		RoleHierarchy hierarchy = hierarchy(top.get("hierarchy"), hierarchyRoles);
 		Set<String> crossTenantRoles = new LinkedHashSet<>(roles(top.get("cross-tenant-roles"), List.of("admin", "superadmin")));
 		Node routesNode = top.get("routes");
 		if (!(routesNode instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
-			throw error(routesNode != null ? routesNode : root, "'routes' must be a non-empty list of routes");
+			throw this.nodes.error(routesNode != null ? routesNode : root, "'routes' must be a non-empty list of routes");
 		}
 		List<RoutePolicy> routes = new ArrayList<>();
 		Set<String> ids = new HashSet<>();
 		for (Node routeNode : sequence.getValue()) {
 			RoutePolicy route = route(routeNode, hierarchy, crossTenantRoles);
 			if (!ids.add(route.id())) {
-				throw error(routeNode, "route id '" + route.id() + "' is used twice");
+				throw this.nodes.error(routeNode, "route id '" + route.id() + "' is used twice");
 			}
 			routes.add(route);
 		}
@@ -122,76 +122,76 @@ public final class RoutesFileLoader {
 	}
 
 	private RoutePolicy route(Node node, RoleHierarchy defaultHierarchy, Set<String> crossTenantRoles) {
-		Map<String, Node> fields = mapping(node, "a route", ROUTE_KEYS);
-		String id = requiredScalar(fields, "id", node);
+		Map<String, Node> fields = this.nodes.mapping(node, "a route", ROUTE_KEYS);
+		String id = this.nodes.requiredScalar(fields, "id", node);
 		if (!ID.matcher(id).matches()) {
-			throw error(fields.get("id"), "route id '" + id + "' must match " + ID.pattern());
+			throw this.nodes.error(fields.get("id"), "route id '" + id + "' must match " + ID.pattern());
 		}
 		String where = "route '" + id + "': ";
-		URI uri = uri(fields.get("uri"), requiredScalar(fields, "uri", node), where);
+		URI uri = uri(fields.get("uri"), this.nodes.requiredScalar(fields, "uri", node), where);
 		PathTemplate path;
 		try {
-			path = PathTemplate.compile(requiredScalar(fields, "path", node));
+			path = PathTemplate.compile(this.nodes.requiredScalar(fields, "path", node));
 		}
 		catch (IllegalArgumentException ex) {
-			throw error(fields.get("path"), where + ex.getMessage());
+			throw this.nodes.error(fields.get("path"), where + ex.getMessage());
 		}
 		String tenant = tenantVariable(fields, path, where);
-		boolean crossTenant = bool(fields.get("cross-tenant"), where + "cross-tenant");
+		boolean crossTenant = this.nodes.bool(fields.get("cross-tenant"), where + "cross-tenant");
 		if (crossTenant && tenant == null) {
-			throw error(fields.get("cross-tenant"), where + "cross-tenant needs a tenant variable in the path");
+			throw this.nodes.error(fields.get("cross-tenant"), where + "cross-tenant needs a tenant variable in the path");
 		}
 		RoleHierarchy hierarchy = fields.containsKey("hierarchy")
 				? hierarchy(fields.get("hierarchy"), roles(fields.get("hierarchy"), List.of())) : defaultHierarchy;
 		Node rulesNode = fields.get("rules");
 		if (rulesNode == null) {
-			throw error(node, where + "'rules' is required: nothing is open by default");
+			throw this.nodes.error(node, where + "'rules' is required: nothing is open by default");
 		}
-		Map<String, Node> ruleNodes = mapping(rulesNode, where + "rules", RoutesFileLoader::isMethodKey,
+		Map<String, Node> ruleNodes = this.nodes.mapping(rulesNode, where + "rules", RoutesFileLoader::isMethodKey,
 				"'*' or an upper-case method name other than CONNECT, e.g. GET, DELETE, PROPFIND");
 		if (ruleNodes.isEmpty()) {
-			throw error(rulesNode, where + "'rules' must name at least one method");
+			throw this.nodes.error(rulesNode, where + "'rules' must name at least one method");
 		}
 		Map<String, MethodRule> rules = new LinkedHashMap<>();
 		for (Map.Entry<String, Node> entry : ruleNodes.entrySet()) {
 			rules.put(entry.getKey(), rule(entry.getValue(), tenant != null, hierarchy, where + entry.getKey() + ": "));
 		}
-		boolean shadow = bool(fields.get("shadow"), where + "shadow");
+		boolean shadow = this.nodes.bool(fields.get("shadow"), where + "shadow");
 		RoutePolicy.CredentialForwarding credentials = RoutePolicy.CredentialForwarding.UNLESS_PUBLIC;
 		if (fields.containsKey("forward-credentials")) {
-			credentials = bool(fields.get("forward-credentials"), where + "forward-credentials")
+			credentials = this.nodes.bool(fields.get("forward-credentials"), where + "forward-credentials")
 					? RoutePolicy.CredentialForwarding.ALWAYS : RoutePolicy.CredentialForwarding.NEVER;
 		}
 		return new RoutePolicy(id, uri, path, tenant, crossTenant ? crossTenantRoles : Set.of(), hierarchy, rules,
-				shadow, line(node), credentials);
+				shadow, RoutesYamlNodes.line(node), credentials);
 	}
 
 	private MethodRule rule(Node node, boolean tenantRoute, RoleHierarchy hierarchy, String where) {
-		Map<String, Node> fields = mapping(node, where.strip(), RULE_KEYS);
-		boolean isPublic = bool(fields.get("public"), where + "public");
-		boolean authenticated = bool(fields.get("authenticated"), where + "authenticated");
+		Map<String, Node> fields = this.nodes.mapping(node, where.strip(), RULE_KEYS);
+		boolean isPublic = this.nodes.bool(fields.get("public"), where + "public");
+		boolean authenticated = this.nodes.bool(fields.get("authenticated"), where + "authenticated");
 		Set<String> roles = new LinkedHashSet<>(roles(fields.get("roles"), List.of()));
 		Set<String> platformRoles = new LinkedHashSet<>(roles(fields.get("platform-roles"), List.of()));
-		String minimum = optionalScalar(fields.get("min-role"), where + "min-role");
+		String minimum = this.nodes.optionalScalar(fields.get("min-role"), where + "min-role");
 		boolean hasRoles = !roles.isEmpty() || minimum != null || !platformRoles.isEmpty();
 		if ((isPublic ? 1 : 0) + (authenticated ? 1 : 0) + (hasRoles ? 1 : 0) != 1) {
-			throw error(node, where + "give exactly one of 'public: true', 'authenticated: true', or roles "
+			throw this.nodes.error(node, where + "give exactly one of 'public: true', 'authenticated: true', or roles "
 					+ "('roles' or 'min-role', and/or 'platform-roles')");
 		}
 		if (fields.containsKey("roles") && roles.isEmpty()) {
-			throw error(fields.get("roles"), where + "'roles' must not be empty");
+			throw this.nodes.error(fields.get("roles"), where + "'roles' must not be empty");
 		}
 		if (fields.containsKey("platform-roles") && platformRoles.isEmpty()) {
-			throw error(fields.get("platform-roles"), where + "'platform-roles' must not be empty");
+			throw this.nodes.error(fields.get("platform-roles"), where + "'platform-roles' must not be empty");
 		}
 		if (!roles.isEmpty() && minimum != null) {
-			throw error(node, where + "give 'roles' or 'min-role', not both");
+			throw this.nodes.error(node, where + "give 'roles' or 'min-role', not both");
 		}
 		if (minimum != null && !hierarchy.contains(minimum)) {
-			throw error(fields.get("min-role"), where + "min-role '" + minimum + "' is not in the hierarchy " + hierarchy);
+			throw this.nodes.error(fields.get("min-role"), where + "min-role '" + minimum + "' is not in the hierarchy " + hierarchy);
 		}
 		if (!tenantRoute && (!roles.isEmpty() || minimum != null)) {
-			throw error(node, where + "member roles need a tenant variable in the path; use 'platform-roles' or "
+			throw this.nodes.error(node, where + "member roles need a tenant variable in the path; use 'platform-roles' or "
 					+ "'authenticated: true' on routes that are not tenant-scoped");
 		}
 		if (isPublic) {
@@ -209,9 +209,9 @@ public final class RoutesFileLoader {
 		if (tenantNode == null) {
 			return path.variableNames().contains(DEFAULT_TENANT_VARIABLE) ? DEFAULT_TENANT_VARIABLE : null;
 		}
-		String tenant = optionalScalar(tenantNode, where + "tenant");
+		String tenant = this.nodes.optionalScalar(tenantNode, where + "tenant");
 		if (tenant == null || !path.variableNames().contains(tenant)) {
-			throw error(tenantNode, where + "tenant '" + tenant + "' is not a variable of path " + path);
+			throw this.nodes.error(tenantNode, where + "tenant '" + tenant + "' is not a variable of path " + path);
 		}
 		return tenant;
 	}
@@ -220,12 +220,12 @@ public final class RoutesFileLoader {
 		try {
 			URI uri = new URI(value);
 			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-				throw error(node, where + "uri must be an absolute http or https URI, but was '" + value + "'");
+				throw this.nodes.error(node, where + "uri must be an absolute http or https URI, but was '" + value + "'");
 			}
 			return uri;
 		}
 		catch (URISyntaxException ex) {
-			throw error(node, where + "uri is not a valid URI: '" + value + "'");
+			throw this.nodes.error(node, where + "uri is not a valid URI: '" + value + "'");
 		}
 	}
 
@@ -234,7 +234,7 @@ public final class RoutesFileLoader {
 			return new RoleHierarchy(roles);
 		}
 		catch (IllegalArgumentException ex) {
-			throw error(node, "hierarchy: " + ex.getMessage());
+			throw this.nodes.error(node, "hierarchy: " + ex.getMessage());
 		}
 	}
 
@@ -243,13 +243,13 @@ public final class RoutesFileLoader {
 			return fallback;
 		}
 		if (!(node instanceof SequenceNode sequence)) {
-			throw error(node, "expected a list of roles, e.g. [owner, admin]");
+			throw this.nodes.error(node, "expected a list of roles, e.g. [owner, admin]");
 		}
 		List<String> roles = new ArrayList<>();
 		for (Node item : sequence.getValue()) {
 			String role = (item instanceof ScalarNode scalar) ? scalar.getValue() : null;
 			if (role == null || !ROLE.matcher(role).matches()) {
-				throw error(item, "'" + role + "' is not a valid role name");
+				throw this.nodes.error(item, "'" + role + "' is not a valid role name");
 			}
 			roles.add(role);
 		}
@@ -260,66 +260,6 @@ public final class RoutesFileLoader {
 	private static boolean isMethodKey(String key) {
 		return key.equals(RoutePolicy.ANY_METHOD)
 				|| (RequestMethods.isValid(key) && !key.equals(RequestMethods.CONNECT));
-	}
-
-	private Map<String, Node> mapping(Node node, String what, Set<String> allowedKeys) {
-		return mapping(node, what, allowedKeys::contains, "one of " + allowedKeys.stream().sorted().toList());
-	}
-
-	private Map<String, Node> mapping(Node node, String what, Predicate<String> allowedKeys, String expected) {
-		if (!(node instanceof MappingNode mapping)) {
-			throw error(node, what + " must be a mapping");
-		}
-		Map<String, Node> fields = new LinkedHashMap<>();
-		for (NodeTuple tuple : mapping.getValue()) {
-			Node keyNode = tuple.getKeyNode();
-			String key = (keyNode instanceof ScalarNode scalar) ? scalar.getValue() : null;
-			if (key == null || !allowedKeys.test(key)) {
-				throw error(keyNode, "unknown key '" + key + "' in " + what + "; expected " + expected);
-			}
-			// SnakeYAML's allowDuplicateKeys only applies when constructing objects, not to compose(): check here.
-			if (fields.put(key, tuple.getValueNode()) != null) {
-				throw error(keyNode, "duplicate key '" + key + "' in " + what);
-			}
-		}
-		return fields;
-	}
-
-	private String requiredScalar(Map<String, Node> fields, String key, Node parent) {
-		String value = optionalScalar(fields.get(key), key);
-		if (value == null || value.isBlank()) {
-			throw error(fields.getOrDefault(key, parent), "'" + key + "' is required");
-		}
-		return value;
-	}
-
-	private @Nullable String optionalScalar(@Nullable Node node, String what) {
-		if (node == null) {
-			return null;
-		}
-		if (!(node instanceof ScalarNode scalar)) {
-			throw error(node, what + " must be a single value");
-		}
-		return scalar.getValue();
-	}
-
-	private boolean bool(@Nullable Node node, String what) {
-		String value = optionalScalar(node, what);
-		if (value == null || value.equals("false")) {
-			return false;
-		}
-		if (value.equals("true")) {
-			return true;
-		}
-		throw error(node, what + " must be true or false, but was '" + value + "'");
-	}
-
-	private RoutesFileException error(@Nullable Node node, String reason) {
-		return new RoutesFileException(this.source, (node != null) ? line(node) : 1, reason);
-	}
-
-	private static int line(Node node) {
-		return node.getStartMark().getLine() + 1;
 	}
 
 }
